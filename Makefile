@@ -1,0 +1,106 @@
+# mugai - mail sanitization gateway.  See README.md.
+#
+#   make run      install what is missing, build, start the demo
+#   make check    install what is missing, build, run every test
+#   make bench    engine benchmarks
+#   make fuzz     libFuzzer targets (clang)
+#   make install  install under PREFIX
+
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+CC         ?= cc
+BUILD      ?= build
+
+PKGS     := gmime-3.0 libxml-2.0 libzip uchardet inih libcrypto
+# Third-party headers are system headers: our -Werror is for our code.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
+            -Wstrict-prototypes -Wmissing-prototypes -Wvla
+HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fno-strict-aliasing
+OPT      ?= -O2 -g
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -I. $(WARN) $(OPT) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
+
+LIB_SRC  := $(wildcard sanitizer/*.c policy/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run stop check check-unit check-golden check-asan check-fuzz \
+        bench fuzz install clean
+
+all: $(BUILD)/mugai
+
+deps:
+	@sh tools/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libmugai.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mugai: $(CLI_OBJ) $(BUILD)/libmugai.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libmugai.a $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libmugai.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libmugai.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/replay: fuzz/replay.c fuzz/targets.c $(BUILD)/libmugai.a
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ fuzz/replay.c fuzz/targets.c $(BUILD)/libmugai.a $(PKG_LIBS)
+
+$(BUILD)/mugai-bench: bench/bench.c $(BUILD)/libmugai.a
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/bench.c $(BUILD)/libmugai.a $(PKG_LIBS)
+
+run: deps all
+	@sh tools/demo.sh $(BUILD)/mugai
+
+check: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BUILD)/replay
+	@$(MAKE) --no-print-directory check-unit check-golden check-fuzz
+	@$(MAKE) --no-print-directory check-asan
+
+check-unit: $(TEST_BIN)
+	@sh tests/run_unit.sh $(TEST_BIN)
+
+check-golden: $(BUILD)/mugai
+	@sh tests/run_golden.sh $(BUILD)/mugai
+
+check-fuzz: $(BUILD)/replay
+	@$(BUILD)/replay tests/fuzz-corpus
+
+# The same tests and the corpus replay, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer; any report fails the run.
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	    OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" check-unit check-golden check-fuzz
+
+bench: deps $(BUILD)/mugai-bench
+	@$(BUILD)/mugai-bench
+
+fuzz:
+	@sh fuzz/build.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/mugai \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 $(BUILD)/mugai $(DESTDIR)$(PREFIX)/bin/mugai
+	test -e $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf || \
+	    install -m 0640 contrib/mugai.conf $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf
+	install -m 0644 man/mugai.1 $(DESTDIR)$(PREFIX)/share/man/man1/mugai.1
+	install -m 0644 man/mugai.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/mugai.conf.5
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,49 @@
+/*
+ * NAME
+ *	cmd_check_config - `mugai check-config [-c FILE]`
+ * DESCRIPTION
+ *	Prints every error of the file as FILE:LINE: reason and exits 1, or
+ *	prints "FILE: OK" and exits 0.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include "cli/cli.h"
+#include "policy/config.h"
+
+/* cli_check_config - check a config file */
+int cli_check_config(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *path = NULL;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+        if (c == 'c') {
+            path = optarg;
+        } else {
+            fputs("usage: mugai check-config [-c CONF]\n", stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fputs("usage: mugai check-config [-c CONF]\n", stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!path)
+        path = config_default_path();
+    config_errors errs;
+    config_errors_init(&errs);
+    policy *p = config_load(path, &errs);
+    if (!p) {
+        config_errors_print(&errs, stderr);
+        config_errors_free(&errs);
+        return CLI_EXIT_FAIL;
+    }
+    printf("%s: OK\n", path);
+    config_errors_free(&errs);
+    policy_unref(p);
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,838 @@
+/*
+ * NAME
+ *	config_table - the one table of every config key
+ * DESCRIPTION
+ *	config_table[] lists each key of mugai.conf once: section, name,
+ *	type, field of struct policy, range and default (from
+ *	sanitizer/limits.h) and a one-line description. Everything else
+ *	about a key is derived from its entry here: parsing and range
+ *	checks (config_table_set), the embedded defaults
+ *	(config_table_defaults, used by policy_defaults), the commented
+ *	sample file (config_table_write/config_table_dump) and the
+ *	table's own consistency check (config_table_verify).
+ * DIAGNOSTICS
+ *	Reasons are returned as text without file or line; config.c adds
+ *	them. Untrusted input quoted in a reason is escaped and shortened.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/config_table.h"
+#include "policy/policy.h"
+#include "sanitizer/limits.h"
+
+#define KIB	1024ull
+#define MIB	(1024ull * 1024)
+#define GIB	(1024ull * 1024 * 1024)
+
+/* Value names, indexed by the enum values of policy.h. */
+static const char *const mode_names[] = { "text", "cdr", NULL };
+static const char *const lang_names[] = { "ja", "en", NULL };
+static const char *const url_names[] = { "defang", "keep", "remove", NULL };
+static const char *const charset_names[] = { "utf-8", "iso-2022-jp", NULL };
+static const char *const limit_names[] = { "reject", "tempfail", NULL };
+
+_Static_assert(POLICY_MODE_TEXT == 0 && POLICY_MODE_CDR == 1, "mode_names");
+_Static_assert(POLICY_LANG_JA == 0 && POLICY_LANG_EN == 1, "lang_names");
+_Static_assert(POLICY_URL_DEFANG == 0 && POLICY_URL_KEEP == 1
+	       && POLICY_URL_REMOVE == 2, "url_names");
+_Static_assert(POLICY_CHARSET_UTF8 == 0 && POLICY_CHARSET_ISO2022JP == 1,
+	       "charset_names");
+_Static_assert(POLICY_LIMIT_REJECT == 0 && POLICY_LIMIT_TEMPFAIL == 1,
+	       "limit_names");
+
+/* check_mode - refuse cdr until the rebuilders exist */
+static const char *check_mode(unsigned long long value)
+{
+    if (value == POLICY_MODE_CDR)
+	return "cdr mode is not available in this version";
+    return NULL;
+}
+
+const config_section config_table_sections[] = {
+    { "general", "General settings", "全般の設定" },
+    { "text", "Text mode output", "メールテキスト化の設定" },
+    { "limits", "Limits on each message", "制限値の設定" },
+};
+const size_t config_table_section_count =
+    sizeof config_table_sections / sizeof config_table_sections[0];
+
+#define FIELD(f)	offsetof(policy, f), sizeof(((policy *)0)->f)
+#define CHOICE(sec, key, names, f, def, check, help) \
+    { sec, key, CONFIG_TYPE_CHOICE, names, FIELD(f), \
+      0, sizeof names / sizeof names[0] - 2, def, NULL, help, check }
+#define NUMBER(sec, key, type, f, lo, hi, def, help) \
+    { sec, key, type, NULL, FIELD(f), lo, hi, def, NULL, help, NULL }
+#define TEXT(sec, key, type, f, def, help) \
+    { sec, key, type, NULL, FIELD(f), 0, 0, 0, def, help, NULL }
+
+const config_entry config_table[] = {
+    CHOICE("general", "mode", mode_names, mode, POLICY_MODE_TEXT, check_mode,
+	   "How mail crosses into LGWAN: text = the body as plain text only; "
+	   "cdr = rebuilt attachments (not available yet)"),
+    CHOICE("general", "language", lang_names, language, POLICY_LANG_JA, NULL,
+	   "Language of the notice added to sanitized mail"),
+    TEXT("general", "spool_dir", CONFIG_TYPE_PATH, spool_dir,
+	 "/var/spool/mugai",
+	 "Directory for the private per-message temporary files"),
+
+    TEXT("text", "subject_tag", CONFIG_TYPE_STRING, subject_tag,
+	 "[無害化]",
+	 "Tag put before the Subject of sanitized mail; empty adds none"),
+    CHOICE("text", "urls", url_names, urls, POLICY_URL_DEFANG, NULL,
+	   "Web links (http, https, ftp, www.) in the text"),
+    CHOICE("text", "mailto_links", url_names, mailto_links,
+	   POLICY_URL_DEFANG, NULL, "mailto: links in the text"),
+    CHOICE("text", "tel_links", url_names, tel_links,
+	   POLICY_URL_DEFANG, NULL, "tel: links in the text"),
+    CHOICE("text", "output_charset", charset_names, output_charset,
+	   POLICY_CHARSET_UTF8, NULL, "Charset of the text body sent on"),
+    NUMBER("text", "wrap_width", CONFIG_TYPE_COUNT, wrap_width,
+	   LIMITS_WRAP_WIDTH_MIN, LIMITS_WRAP_WIDTH_MAX,
+	   LIMITS_WRAP_WIDTH_DEFAULT,
+	   "Wrap the text at this many display columns; 0 keeps lines "
+	   "as they are"),
+
+    NUMBER("limits", "max_message_size", CONFIG_TYPE_SIZE, max_message_size,
+	   LIMITS_MESSAGE_SIZE_MIN, LIMITS_MESSAGE_SIZE_MAX,
+	   LIMITS_MESSAGE_SIZE_DEFAULT,
+	   "Largest message accepted, as received"),
+    NUMBER("limits", "max_parts", CONFIG_TYPE_COUNT, max_parts,
+	   LIMITS_PARTS_MIN, LIMITS_PARTS_MAX, LIMITS_PARTS_DEFAULT,
+	   "Most MIME parts (leaves and containers) in one message"),
+    NUMBER("limits", "max_mime_depth", CONFIG_TYPE_COUNT, max_mime_depth,
+	   LIMITS_MIME_DEPTH_MIN, LIMITS_MIME_DEPTH_MAX,
+	   LIMITS_MIME_DEPTH_DEFAULT,
+	   "Deepest MIME nesting"),
+    NUMBER("limits", "max_header_size", CONFIG_TYPE_SIZE, max_header_size,
+	   LIMITS_HEADER_SIZE_MIN, LIMITS_HEADER_SIZE_MAX,
+	   LIMITS_HEADER_SIZE_DEFAULT,
+	   "Largest header block"),
+    NUMBER("limits", "max_header_count", CONFIG_TYPE_COUNT, max_header_count,
+	   LIMITS_HEADER_COUNT_MIN, LIMITS_HEADER_COUNT_MAX,
+	   LIMITS_HEADER_COUNT_DEFAULT,
+	   "Most header fields in one header block"),
+    NUMBER("limits", "max_text_size", CONFIG_TYPE_SIZE, max_text_size,
+	   LIMITS_TEXT_SIZE_MIN, LIMITS_TEXT_SIZE_MAX,
+	   LIMITS_TEXT_SIZE_DEFAULT,
+	   "Most decoded text carried into the output; the rest is cut "
+	   "with a notice"),
+    NUMBER("limits", "max_message_time", CONFIG_TYPE_DURATION,
+	   max_message_time_ms,
+	   LIMITS_MESSAGE_TIME_MIN, LIMITS_MESSAGE_TIME_MAX,
+	   LIMITS_MESSAGE_TIME_DEFAULT,
+	   "Longest time spent on one message; keep it below Postfix's "
+	   "milter_content_timeout"),
+    CHOICE("limits", "on_limit", limit_names, on_limit,
+	   POLICY_LIMIT_REJECT, NULL,
+	   "Answer to a message over a size, count or depth limit: "
+	   "reject (5xx) or tempfail (4xx)"),
+};
+const size_t config_table_count = sizeof config_table / sizeof config_table[0];
+
+/* utf8_char - length of the valid UTF-8 sequence at u with its code
+ *	point in *cp, or 0 if the bytes are not valid UTF-8 (or NUL) */
+static size_t utf8_char(const unsigned char *u, unsigned *cp)
+{
+    size_t n, i;
+    unsigned c = u[0];
+
+    if (c == 0)
+	return 0;
+    if (c < 0x80) {
+	*cp = c;
+	return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+	n = 2;
+	c &= 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+	n = 3;
+	c &= 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+	n = 4;
+	c &= 0x07;
+    } else {
+	return 0;
+    }
+    for (i = 1; i < n; i++) {
+	if ((u[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+	    return 0;
+	c = c << 6 | (u[i] & 0x3f);
+    }
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff))
+	|| (c >= 0xd800 && c <= 0xdfff))
+	return 0;
+    *cp = c;
+    return n;
+}
+
+/* is_control - C0, DEL and C1 controls */
+static int is_control(unsigned cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+/* is_bidi - explicit bidirectional controls, which can make a tag
+ *	display differently from its bytes */
+static int is_bidi(unsigned cp)
+{
+    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)
+	|| cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/* config_table_text_check - NULL if s is clean UTF-8 text, else why */
+const char *config_table_text_check(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned cp;
+    size_t n;
+
+    while (*u) {
+	if ((n = utf8_char(u, &cp)) == 0)
+	    return "invalid UTF-8";
+	if (is_control(cp))
+	    return "control character";
+	if (is_bidi(cp))
+	    return "bidirectional control character";
+	u += n;
+    }
+    return NULL;
+}
+
+/* config_table_escape - untrusted s made safe to show in a message */
+void config_table_escape(const char *s, char *buf, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    const size_t keep = 64;	/* enough to recognise a value */
+    size_t o = 0, n;
+    unsigned cp;
+
+    if (len == 0)
+	return;
+    while (*u) {
+	n = utf8_char(u, &cp);
+	if (n && (is_control(cp) || is_bidi(cp)))
+	    n = 0;
+	if (o >= keep || o + (n ? n : 4) + 4 > len) {
+	    if (o + 4 <= len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	    }
+	    break;
+	}
+	if (n) {
+	    memcpy(buf + o, u, n);
+	    o += n;
+	    u += n;
+	} else {
+	    snprintf(buf + o, len - o, "\\x%02X", *u);
+	    o += 4;
+	    u++;
+	}
+    }
+    buf[o] = '\0';
+}
+
+/* parse_digits - decimal digits at s into *out; *end after them.
+ *	-1 if there is no digit, -2 on overflow */
+static int parse_digits(const char *s, unsigned long long *out, const char **end)
+{
+    unsigned long long v = 0;
+    int d;
+
+    if (*s < '0' || *s > '9')
+	return -1;
+    for (; *s >= '0' && *s <= '9'; s++) {
+	d = *s - '0';
+	if (v > (ULLONG_MAX - (unsigned)d) / 10)
+	    return -2;
+	v = v * 10 + (unsigned)d;
+    }
+    *out = v;
+    *end = s;
+    return 0;
+}
+
+/* scale - *v times unit, -2 on overflow */
+static int scale(unsigned long long *v, unsigned long long unit)
+{
+    if (*v > ULLONG_MAX / unit)
+	return -2;
+    *v *= unit;
+    return 0;
+}
+
+/* config_table_parse_count - plain decimal number */
+int config_table_parse_count(const char *s, unsigned long long *out)
+{
+    const char *end;
+    int rc;
+
+    if ((rc = parse_digits(s, out, &end)) < 0)
+	return rc;
+    return *end ? -1 : 0;
+}
+
+/* config_table_parse_size - number of bytes with optional k/K/M/G */
+int config_table_parse_size(const char *s, unsigned long long *out)
+{
+    const char *end;
+    unsigned long long v;
+    int rc;
+
+    if ((rc = parse_digits(s, &v, &end)) < 0)
+	return rc;
+    switch (*end) {
+    case '\0':
+	break;
+    case 'k':
+    case 'K':
+	rc = scale(&v, KIB);
+	end++;
+	break;
+    case 'M':
+	rc = scale(&v, MIB);
+	end++;
+	break;
+    case 'G':
+	rc = scale(&v, GIB);
+	end++;
+	break;
+    default:
+	return -1;
+    }
+    if (*end)
+	return -1;
+    if (rc < 0)
+	return rc;
+    *out = v;
+    return 0;
+}
+
+/* config_table_parse_duration - number with unit ms, s or m, in ms */
+int config_table_parse_duration(const char *s, unsigned long long *out)
+{
+    const char *end;
+    unsigned long long v;
+    int rc;
+
+    if ((rc = parse_digits(s, &v, &end)) < 0)
+	return rc;
+    if (strcmp(end, "ms") == 0)
+	rc = 0;
+    else if (strcmp(end, "s") == 0)
+	rc = scale(&v, 1000);
+    else if (strcmp(end, "m") == 0)
+	rc = scale(&v, 60000);
+    else
+	return -1;
+    if (rc < 0)
+	return rc;
+    *out = v;
+    return 0;
+}
+
+/* config_table_parse_bool - yes/no, true/false, on/off, any case */
+int config_table_parse_bool(const char *s, int *out)
+{
+    if (!strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcasecmp(s, "on"))
+	*out = 1;
+    else if (!strcasecmp(s, "no") || !strcasecmp(s, "false")
+	     || !strcasecmp(s, "off"))
+	*out = 0;
+    else
+	return -1;
+    return 0;
+}
+
+/* format_number - v in the units of type, shortest exact suffix */
+static void format_number(config_type type, unsigned long long v,
+			  char *buf, size_t len)
+{
+    if (type == CONFIG_TYPE_SIZE && v != 0) {
+	if (v % GIB == 0)
+	    snprintf(buf, len, "%lluG", v / GIB);
+	else if (v % MIB == 0)
+	    snprintf(buf, len, "%lluM", v / MIB);
+	else if (v % KIB == 0)
+	    snprintf(buf, len, "%lluk", v / KIB);
+	else
+	    snprintf(buf, len, "%llu", v);
+    } else if (type == CONFIG_TYPE_DURATION) {
+	if (v % 1000 == 0)
+	    snprintf(buf, len, "%llus", v / 1000);
+	else
+	    snprintf(buf, len, "%llums", v);
+    } else {
+	snprintf(buf, len, "%llu", v);
+    }
+}
+
+/* field - address of e's field in p */
+static void *field(const config_entry *e, const policy *p)
+{
+    return (char *)p + e->offset;
+}
+
+/* store_number - write v into a field of e->width bytes */
+static void store_number(const config_entry *e, policy *p,
+			 unsigned long long v)
+{
+    uint8_t u8 = (uint8_t)v;
+    uint16_t u16 = (uint16_t)v;
+    uint32_t u32 = (uint32_t)v;
+    uint64_t u64 = v;
+
+    /* memcpy by width: the fields are size_t, unsigned, enums and bool */
+    switch (e->width) {
+    case 1:
+	memcpy(field(e, p), &u8, 1);
+	break;
+    case 2:
+	memcpy(field(e, p), &u16, 2);
+	break;
+    case 4:
+	memcpy(field(e, p), &u32, 4);
+	break;
+    case 8:
+	memcpy(field(e, p), &u64, 8);
+	break;
+    }
+}
+
+/* load_number - read a field of e->width bytes */
+static unsigned long long load_number(const config_entry *e, const policy *p)
+{
+    uint8_t u8;
+    uint16_t u16;
+    uint32_t u32;
+    uint64_t u64;
+
+    switch (e->width) {
+    case 1:
+	memcpy(&u8, field(e, p), 1);
+	return u8;
+    case 2:
+	memcpy(&u16, field(e, p), 2);
+	return u16;
+    case 4:
+	memcpy(&u32, field(e, p), 4);
+	return u32;
+    case 8:
+	memcpy(&u64, field(e, p), 8);
+	return u64;
+    }
+    return 0;
+}
+
+/* string_slot - the char * field of a STRING or PATH entry */
+static char **string_slot(const config_entry *e, const policy *p)
+{
+    return (char **)field(e, p);
+}
+
+/* is_number - entry types held as a number */
+static int is_number(config_type t)
+{
+    return t == CONFIG_TYPE_SIZE || t == CONFIG_TYPE_COUNT
+	|| t == CONFIG_TYPE_DURATION;
+}
+
+/* choice_list - "a, b, c" for a message */
+static void choice_list(const config_entry *e, char *buf, size_t len)
+{
+    size_t i, o = 0;
+
+    buf[0] = '\0';
+    for (i = 0; e->choices[i]; i++) {
+	int n = snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+			 e->choices[i]);
+	if (n < 0 || (size_t)n >= len - o)
+	    break;
+	o += (size_t)n;
+    }
+}
+
+/* expected - what a value of e's type looks like, for a message */
+static const char *expected(config_type t)
+{
+    switch (t) {
+    case CONFIG_TYPE_SIZE:
+	return "a size in bytes with optional suffix k, M or G";
+    case CONFIG_TYPE_COUNT:
+	return "a whole number";
+    case CONFIG_TYPE_DURATION:
+	return "a duration with unit ms, s or m";
+    case CONFIG_TYPE_BOOL:
+	return "yes or no";
+    default:
+	return "a value";
+    }
+}
+
+/* set_text - replace e's string in p with a copy of value */
+static int set_text(const config_entry *e, policy *p, const char *value,
+		    char *why, size_t whylen)
+{
+    const char *bad;
+    char *copy;
+
+    if (e->type == CONFIG_TYPE_PATH && *value == '\0') {
+	snprintf(why, whylen, "%s: empty path", e->key);
+	return -1;
+    }
+    if ((bad = config_table_text_check(value)) != NULL) {
+	snprintf(why, whylen, "%s: %s in value", e->key, bad);
+	return -1;
+    }
+    if ((copy = strdup(value)) == NULL) {
+	snprintf(why, whylen, "%s: %s", e->key, strerror(errno));
+	return -1;
+    }
+    free(*string_slot(e, p));
+    *string_slot(e, p) = copy;
+    return 0;
+}
+
+/* config_table_set - parse, check and store one value */
+int config_table_set(const config_entry *e, policy *p, const char *value,
+		     char *why, size_t whylen)
+{
+    char shown[128], lo[32], hi[32], names[256];
+    unsigned long long v = 0;
+    const char *bad;
+    int rc = 0, b = 0;
+    size_t i;
+
+    switch (e->type) {
+    case CONFIG_TYPE_STRING:
+    case CONFIG_TYPE_PATH:
+	return set_text(e, p, value, why, whylen);
+    case CONFIG_TYPE_CHOICE:
+	for (i = 0; e->choices[i]; i++)
+	    if (strcasecmp(value, e->choices[i]) == 0)
+		break;
+	if (e->choices[i] == NULL) {
+	    config_table_escape(value, shown, sizeof shown);
+	    choice_list(e, names, sizeof names);
+	    snprintf(why, whylen, "%s: invalid value '%s' (expected one of: %s)",
+		     e->key, shown, names);
+	    return -1;
+	}
+	v = i;
+	break;
+    case CONFIG_TYPE_BOOL:
+	rc = config_table_parse_bool(value, &b);
+	v = (unsigned long long)b;
+	break;
+    case CONFIG_TYPE_COUNT:
+	rc = config_table_parse_count(value, &v);
+	break;
+    case CONFIG_TYPE_SIZE:
+	rc = config_table_parse_size(value, &v);
+	break;
+    case CONFIG_TYPE_DURATION:
+	rc = config_table_parse_duration(value, &v);
+	break;
+    }
+    if (rc == -1) {
+	config_table_escape(value, shown, sizeof shown);
+	snprintf(why, whylen, "%s: invalid value '%s' (expected %s)",
+		 e->key, shown, expected(e->type));
+	return -1;
+    }
+    if (is_number(e->type) && (rc == -2 || v < e->min || v > e->max)) {
+	config_table_escape(value, shown, sizeof shown);
+	format_number(e->type, e->min, lo, sizeof lo);
+	format_number(e->type, e->max, hi, sizeof hi);
+	snprintf(why, whylen, "%s: %s is out of range (%s..%s)",
+		 e->key, shown, lo, hi);
+	return -1;
+    }
+    if (e->check && (bad = e->check(v)) != NULL) {
+	snprintf(why, whylen, "%s", bad);
+	return -1;
+    }
+    store_number(e, p, v);
+    return 0;
+}
+
+/* config_table_defaults - every default into p */
+int config_table_defaults(policy *p)
+{
+    char why[256];
+    size_t i;
+
+    for (i = 0; i < config_table_count; i++) {
+	const config_entry *e = &config_table[i];
+
+	if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH) {
+	    if (set_text(e, p, e->def_str, why, sizeof why) < 0)
+		return -1;
+	} else {
+	    store_number(e, p, e->def_num);
+	}
+    }
+    return 0;
+}
+
+/* config_table_free - free the table's strings in p */
+void config_table_free(policy *p)
+{
+    size_t i;
+
+    for (i = 0; i < config_table_count; i++) {
+	const config_entry *e = &config_table[i];
+
+	if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH) {
+	    free(*string_slot(e, p));
+	    *string_slot(e, p) = NULL;
+	}
+    }
+}
+
+/* needs_quotes - whether s would not survive "key = s" unquoted:
+ *	outer blanks are stripped, a leading ';' starts a comment and
+ *	outer quotes would be taken away */
+static int needs_quotes(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0)
+	return 1;
+    return s[0] == ' ' || s[0] == '\t' || s[0] == '"' || s[0] == ';'
+	|| s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '"';
+}
+
+/* format_value - v (or s) as config text */
+static int format_value(const config_entry *e, unsigned long long v,
+			const char *s, char *buf, size_t len)
+{
+    switch (e->type) {
+    case CONFIG_TYPE_STRING:
+    case CONFIG_TYPE_PATH:
+	if (s == NULL)
+	    s = "";
+	return snprintf(buf, len, needs_quotes(s) ? "\"%s\"" : "%s", s);
+    case CONFIG_TYPE_CHOICE:
+	return snprintf(buf, len, "%s", e->choices[v]);
+    case CONFIG_TYPE_BOOL:
+	return snprintf(buf, len, "%s", v ? "yes" : "no");
+    default:
+	format_number(e->type, v, buf, len);
+	return (int)strlen(buf);
+    }
+}
+
+/* config_table_format - e's value in p as config text */
+int config_table_format(const config_entry *e, const policy *p,
+			char *buf, size_t len)
+{
+    if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH)
+	return format_value(e, 0, *string_slot(e, p), buf, len);
+    return format_value(e, load_number(e, p), NULL, buf, len);
+}
+
+/* describe - the type, range and default line of the sample file */
+static void describe(const config_entry *e, char *buf, size_t len)
+{
+    char def[256], lo[32], hi[32], names[256];
+
+    format_value(e, e->def_num, e->def_str, def, sizeof def);
+    switch (e->type) {
+    case CONFIG_TYPE_CHOICE:
+	choice_list(e, names, sizeof names);
+	snprintf(buf, len, "one of: %s; default: %s", names, def);
+	break;
+    case CONFIG_TYPE_BOOL:
+	snprintf(buf, len, "yes or no; default: %s", def);
+	break;
+    case CONFIG_TYPE_STRING:
+	snprintf(buf, len, "UTF-8 text, quote it to keep outer spaces; "
+		 "default: %s", def);
+	break;
+    case CONFIG_TYPE_PATH:
+	snprintf(buf, len, "path, relative to the working directory "
+		 "unless it starts with /; default: %s", def);
+	break;
+    default:
+	format_number(e->type, e->min, lo, sizeof lo);
+	format_number(e->type, e->max, hi, sizeof hi);
+	snprintf(buf, len, "%s, %s..%s; default: %s",
+		 e->type == CONFIG_TYPE_SIZE ? "size (k, M, G = 1024-based)"
+		 : e->type == CONFIG_TYPE_DURATION ? "duration (ms, s, m)"
+		 : "number", lo, hi, def);
+	break;
+    }
+}
+
+/* config_table_write - a complete commented config holding p */
+int config_table_write(FILE *out, const policy *p)
+{
+    char buf[1024];
+    size_t s, i;
+
+    fputs("# mugai.conf - configuration of mugai, the mail sanitization gateway\n"
+	  "# メール無害化ゲートウェイ mugai の設定ファイル\n"
+	  "#\n"
+	  "# Syntax: [section] headers and \"key = value\" lines. A line that\n"
+	  "# starts with # or ; is a comment, and so is \" ;\" and what follows\n"
+	  "# it on a line. Quote a value (\"...\") to keep outer spaces. Sizes\n"
+	  "# take k, M or G (1024-based); durations take ms, s or m. Every key\n"
+	  "# is listed below with its range and default. See mugai.conf(5).\n",
+	  out);
+    for (s = 0; s < config_table_section_count; s++) {
+	const config_section *sec = &config_table_sections[s];
+
+	fprintf(out, "\n[%s]\n# %s\n# %s\n", sec->name, sec->title, sec->gloss);
+	for (i = 0; i < config_table_count; i++) {
+	    const config_entry *e = &config_table[i];
+
+	    if (strcmp(e->section, sec->name) != 0)
+		continue;
+	    fprintf(out, "\n# %s: %s\n", e->key, e->help);
+	    describe(e, buf, sizeof buf);
+	    fprintf(out, "#   %s\n", buf);
+	    config_table_format(e, p, buf, sizeof buf);
+	    fprintf(out, "%s = %s\n", e->key, buf);
+	}
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+/* config_table_dump - the embedded defaults as a commented config */
+int config_table_dump(FILE *out)
+{
+    policy *p = policy_defaults();
+    int rc;
+
+    if (p == NULL)
+	return -1;
+    rc = config_table_write(out, p);
+    policy_unref(p);
+    return rc;
+}
+
+/* config_table_section - look up a section by name */
+const config_section *config_table_section(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < config_table_section_count; i++)
+	if (strcmp(config_table_sections[i].name, name) == 0)
+	    return &config_table_sections[i];
+    return NULL;
+}
+
+/* config_table_find - look up section/key */
+const config_entry *config_table_find(const char *section, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < config_table_count; i++)
+	if (strcmp(config_table[i].section, section) == 0
+	    && strcmp(config_table[i].key, key) == 0)
+	    return &config_table[i];
+    return NULL;
+}
+
+/* config_table_find_key - look up key in any section */
+const config_entry *config_table_find_key(const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < config_table_count; i++)
+	if (strcmp(config_table[i].key, key) == 0)
+	    return &config_table[i];
+    return NULL;
+}
+
+/* verify_entry - consistency of one entry; reason or NULL */
+static const char *verify_entry(const config_entry *e)
+{
+    unsigned long long v, widest;
+    char text[256];
+    size_t n;
+    int b;
+
+    if (config_table_section(e->section) == NULL)
+	return "unknown section";
+    if (config_table_find(e->section, e->key) != e)
+	return "key listed twice";
+    if (e->help == NULL || strchr(e->help, '\n'))
+	return "help must be one line";
+    if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH) {
+	if (e->width != sizeof(char *) || e->def_str == NULL)
+	    return "string field or default";
+	if (config_table_text_check(e->def_str))
+	    return "default is not clean UTF-8 text";
+	if (e->type == CONFIG_TYPE_PATH && *e->def_str == '\0')
+	    return "empty default path";
+	return NULL;
+    }
+    if (e->width != 1 && e->width != 2 && e->width != 4 && e->width != 8)
+	return "field width";
+    widest = e->width == 8 ? ~0ull : (1ull << (e->width * 8)) - 1;
+    if (e->type == CONFIG_TYPE_CHOICE) {
+	if (e->choices == NULL)
+	    return "no choices";
+	for (n = 0; e->choices[n]; n++)
+	    ;
+	if (n == 0 || e->min != 0 || e->max != n - 1)
+	    return "choice range";
+    } else if (e->type == CONFIG_TYPE_BOOL) {
+	if (e->max > 1)
+	    return "bool range";
+    }
+    if (e->min > e->max || e->max > widest)
+	return "range does not fit the field";
+    if (e->def_num < e->min || e->def_num > e->max)
+	return "default out of range";
+    if (e->check && e->check(e->def_num))
+	return "default refused by its check";
+    /* the default must read back as itself */
+    format_value(e, e->def_num, NULL, text, sizeof text);
+    switch (e->type) {
+    case CONFIG_TYPE_SIZE:
+	if (config_table_parse_size(text, &v) || v != e->def_num)
+	    return "default does not round-trip";
+	break;
+    case CONFIG_TYPE_DURATION:
+	if (config_table_parse_duration(text, &v) || v != e->def_num)
+	    return "default does not round-trip";
+	break;
+    case CONFIG_TYPE_COUNT:
+	if (config_table_parse_count(text, &v) || v != e->def_num)
+	    return "default does not round-trip";
+	break;
+    case CONFIG_TYPE_BOOL:
+	if (config_table_parse_bool(text, &b) || (unsigned)b != e->def_num)
+	    return "default does not round-trip";
+	break;
+    default:
+	break;
+    }
+    return NULL;
+}
+
+/* config_table_verify - check every entry of the table */
+int config_table_verify(char *why, size_t whylen)
+{
+    const char *bad;
+    size_t i;
+
+    for (i = 0; i < config_table_count; i++) {
+	if ((bad = verify_entry(&config_table[i])) != NULL) {
+	    snprintf(why, whylen, "[%s] %s: %s", config_table[i].section,
+		     config_table[i].key, bad);
+	    return -1;
+	}
+    }
+    return 0;
+}

@@ -1,0 +1,977 @@
+/*
+ * NAME
+ *	engine - the one entry point that sanitizes a message
+ * DESCRIPTION
+ *	engine_run parses the message with GMime from a seekable descriptor
+ *	(persist mode: part contents stay on disk), walks every node itself
+ *	(multiparts, leaves and message/rfc822 parts alike, so forwarded
+ *	messages are never skipped), streams each leaf once through the
+ *	transfer decoder into SHA-256, a size count, a libmagic sample and,
+ *	for body text, a bounded text buffer, and then hands the collected
+ *	text to textmail, which builds the output. Limits and the time budget
+ *	are checked while walking and streaming; any failure becomes a
+ *	TEMPFAIL verdict, so a half-built message is never delivered.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <gmime/gmime.h>
+#include <libxml/parser.h>
+#include <openssl/evp.h>
+#include "sanitizer/engine.h"
+#include "sanitizer/engine_ctx.h"
+#include "sanitizer/decode.h"
+#include "sanitizer/filetype.h"
+#include "sanitizer/hdrdecode.h"
+#include "sanitizer/htmltext.h"
+#include "sanitizer/charset.h"
+#include "sanitizer/limits.h"
+#include "sanitizer/textmail.h"
+#include "sanitizer/uuextract.h"
+#include "sanitizer/urlfilter.h"
+
+/* engine_global_init - once per process, before threads */
+void engine_global_init(void)
+{
+    g_mime_init();
+    xmlInitParser();
+}
+
+/* engine_global_done - undo engine_global_init at exit */
+void engine_global_done(void)
+{
+    filetype_thread_done();
+    g_mime_shutdown();
+    xmlCleanupParser();
+}
+
+/* engine_verdict_name - the verdict as a word */
+const char *engine_verdict_name(engine_verdict v)
+{
+    switch (v) {
+    case ENGINE_SANITIZED:	return "sanitized";
+    case ENGINE_REJECT:		return "reject";
+    case ENGINE_QUARANTINE:	return "quarantine";
+    case ENGINE_TEMPFAIL:	return "tempfail";
+    }
+    return "tempfail";
+}
+
+/* engine_now_ms - monotonic milliseconds */
+static long long engine_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* engine_fail - record the first failure: a limit or an internal error */
+void engine_fail(engine_ctx *e, engine_stop kind, const char *fmt, ...)
+{
+    if (e->stop)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&e->stop_reason, fmt, ap) < 0)
+        e->stop_reason = NULL;
+    va_end(ap);
+    e->stop = kind;
+}
+
+/* engine_check_time - stop when the message's time budget is spent */
+int engine_check_time(engine_ctx *e)
+{
+    if (e->stop)
+        return -1;
+    if (engine_now_ms() > e->deadline_ms) {
+        engine_fail(e, ENGINE_STOP_TIME, "time limit of %u ms exceeded",
+                    e->pol->max_message_time_ms);
+        return -1;
+    }
+    return 0;
+}
+
+/* engine_lower - malloc'ed lower-case copy */
+static char *engine_lower(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    for (char *p = d; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
+    return d;
+}
+
+/* engine_raw_header - raw value of the first header called name, or NULL */
+static const char *engine_raw_header(GMimeObject *o, const char *name)
+{
+    GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+    GMimeHeader *h = hl ? g_mime_header_list_get_header(hl, name) : NULL;
+    return h ? g_mime_header_get_raw_value(h) : NULL;
+}
+
+/* engine_header_count - how many headers called name the object has */
+static int engine_header_count(GMimeObject *o, const char *name)
+{
+    GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+    int n = 0, c = hl ? g_mime_header_list_get_count(hl) : 0;
+    for (int i = 0; i < c; i++)
+        if (g_ascii_strcasecmp(g_mime_header_get_name(g_mime_header_list_get_header_at(hl, i)),
+                               name) == 0)
+            n++;
+    return n;
+}
+
+/* engine_filename - decoded file name of a part (Content-Disposition, then Content-Type) */
+static char *engine_filename(GMimeObject *o)
+{
+    const char *cd = engine_raw_header(o, "Content-Disposition");
+    char *name = cd ? hdrdecode_param(cd, "filename") : NULL;
+    if (!name) {
+        const char *ct = engine_raw_header(o, "Content-Type");
+        name = ct ? hdrdecode_param(ct, "name") : NULL;
+    }
+    return name;
+}
+
+/* engine_is_attachment - Content-Disposition says attachment */
+static int engine_is_attachment(GMimeObject *o)
+{
+    const char *cd = engine_raw_header(o, "Content-Disposition");
+    if (!cd)
+        return 0;
+    while (*cd == ' ' || *cd == '\t' || *cd == '\r' || *cd == '\n')
+        cd++;
+    return g_ascii_strncasecmp(cd, "attachment", 10) == 0;
+}
+
+/* What one pass over a leaf's decoded content collects. */
+typedef struct engine_sink {
+    engine_ctx	*e;
+    EVP_MD_CTX	*sha;
+    unsigned char *magic;	/* first LIMITS_MAGIC_BYTES */
+    size_t	magic_len;
+    strbuf	*text;		/* body text, or NULL */
+    size_t	text_cap;
+    int		text_cut;
+    unsigned long long size;
+} engine_sink;
+
+/* engine_sink_feed - one decoded chunk */
+static int engine_sink_feed(void *ctx, const unsigned char *buf, size_t len)
+{
+    engine_sink *s = ctx;
+
+    if (engine_check_time(s->e) < 0)
+        return -1;
+    s->size += len;
+    if (EVP_DigestUpdate(s->sha, buf, len) != 1) {
+        engine_fail(s->e, ENGINE_STOP_ERROR, "SHA-256 failed");
+        return -1;
+    }
+    if (s->magic_len < LIMITS_MAGIC_BYTES) {
+        size_t n = LIMITS_MAGIC_BYTES - s->magic_len;
+        if (n > len)
+            n = len;
+        memcpy(s->magic + s->magic_len, buf, n);
+        s->magic_len += n;
+    }
+    if (s->text && !s->text_cut) {
+        size_t room = s->text_cap - s->text->len;
+        if (len > room) {
+            len = room;
+            s->text_cut = 1;
+        }
+        if (strbuf_append(s->text, buf, len) < 0) {
+            engine_fail(s->e, ENGINE_STOP_ERROR, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* engine_hex - hex of a digest */
+static void engine_hex(const unsigned char *d, unsigned n, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = hx[d[i] >> 4];
+        out[2 * i + 1] = hx[d[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+/* engine_content - decode a leaf once: hash, size, true type, optional text */
+static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
+                          strbuf *text, int *text_cut)
+{
+    engine_sink s = { .e = e, .text = text, .text_cap = e->pol->max_text_size };
+    decode_info info = { 0 };
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    int rc = -1;
+
+    s.sha = EVP_MD_CTX_new();
+    s.magic = malloc(LIMITS_MAGIC_BYTES);
+    if (!s.sha || !s.magic || EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL) != 1) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        goto done;
+    }
+    GMimeDataWrapper *w = g_mime_part_get_content(part);
+    GMimeStream *raw = w ? g_mime_data_wrapper_get_stream(w) : NULL;
+    if (raw) {
+        int d = decode_stream(raw, g_mime_data_wrapper_get_encoding(w),
+                              engine_sink_feed, &s, &info);
+        if (d == -1)
+            engine_fail(e, ENGINE_STOP_ERROR, "cannot read part %s", rp->path);
+        if (d < 0)
+            goto done;
+    }
+    if (EVP_DigestFinal_ex(s.sha, md, &mdlen) != 1) {
+        engine_fail(e, ENGINE_STOP_ERROR, "SHA-256 failed");
+        goto done;
+    }
+    engine_hex(md, mdlen, rp->sha256);
+    rp->size = s.size;
+    if (!(rp->detected_type = filetype_detect(s.magic, s.magic_len))) {
+        engine_fail(e, ENGINE_STOP_ERROR, "libmagic is not usable");
+        goto done;
+    }
+    if (info.after_padding)
+        report_add_finding(e->rep, rp->path, "base64-after-padding",
+                           "base64 content continues after '=' padding (decoded in full)");
+    if (info.invalid)
+        report_add_finding(e->rep, rp->path, "invalid-encoding",
+                           "%llu octets outside the transfer encoding's alphabet", info.invalid);
+    if (text_cut)
+        *text_cut = s.text_cut;
+    rc = 0;
+done:
+    EVP_MD_CTX_free(s.sha);
+    free(s.magic);
+    return rc;
+}
+
+/* engine_type_findings - report names and declared types that lie about the content */
+static void engine_type_findings(engine_ctx *e, const report_part *rp)
+{
+    filetype_family det = filetype_family_of(rp->detected_type);
+    filetype_family byname = filetype_family_of_name(rp->filename);
+    filetype_family decl = filetype_family_of(rp->declared_type);
+
+    if (det == FILETYPE_UNKNOWN || det == FILETYPE_BINARY || det == FILETYPE_EMPTY)
+        return;
+    /* OOXML and ODF files are zip archives underneath; libmagic may say either. */
+    int zipish = det == FILETYPE_ARCHIVE || det == FILETYPE_OFFICE_XML || det == FILETYPE_ODF;
+    if (byname != FILETYPE_UNKNOWN && byname != det &&
+        !(zipish && (byname == FILETYPE_OFFICE_XML || byname == FILETYPE_ODF ||
+                     byname == FILETYPE_ARCHIVE)) &&
+        !(det == FILETYPE_TEXT && (byname == FILETYPE_SCRIPT || byname == FILETYPE_HTML)))
+        report_add_finding(e->rep, rp->path, "name-mismatch",
+                           "name claims %s but content is %s (%s)",
+                           filetype_family_name(byname), filetype_family_name(det),
+                           rp->detected_type);
+    if (decl != FILETYPE_UNKNOWN && decl != FILETYPE_BINARY && decl != det &&
+        !(zipish && (decl == FILETYPE_OFFICE_XML || decl == FILETYPE_ODF ||
+                     decl == FILETYPE_ARCHIVE)) &&
+        !(decl == FILETYPE_TEXT && det == FILETYPE_HTML) &&
+        !(decl == FILETYPE_HTML && det == FILETYPE_TEXT))
+        report_add_finding(e->rep, rp->path, "type-mismatch",
+                           "declared %s but content is %s",
+                           rp->declared_type, rp->detected_type);
+}
+
+/* engine_uu_block - a uuencoded file found in body text: report it as removed */
+static int engine_uu_block(void *ctx, const char *name, const unsigned char *data, size_t len)
+{
+    engine_ctx *e = ctx;
+    char path[64];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+
+    snprintf(path, sizeof(path), "%s.uu%u", e->cur_path, ++e->uu_count);
+    report_part *rp = report_add_part(e->rep, path);
+    if (!rp || !(rp->filename = strdup(name)) ||
+        !(rp->declared_type = strdup("application/x-uuencode")) ||
+        !(rp->reason = strdup("uuencode")) ||
+        EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+        !(rp->detected_type = filetype_detect(data, len < LIMITS_MAGIC_BYTES ? len : LIMITS_MAGIC_BYTES))) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        return -1;
+    }
+    engine_hex(md, mdlen, rp->sha256);
+    rp->size = len;
+    rp->action = REPORT_REMOVED;
+    engine_type_findings(e, rp);
+    return 0;
+}
+
+/* engine_text_to_body - convert a body text part to UTF-8 text and append it */
+static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *charset,
+                               int html, strbuf *raw, strbuf *out)
+{
+    char *decl = charset ? strdup(charset) : NULL;
+    if (html && !decl)
+        decl = charset_html_declared(raw->s ? raw->s : "", raw->len);
+    size_t ulen = 0;
+    const char *used = NULL;
+    char *utf8 = charset_to_utf8(decl, raw->s ? raw->s : "", raw->len, &ulen, &used);
+    free(decl);
+    if (!utf8) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        return -1;
+    }
+    rp->charset = used ? strdup(used) : NULL;
+    if (charset && used && g_ascii_strcasecmp(charset, used) != 0 &&
+        !(g_ascii_strcasecmp(used, "US-ASCII") == 0) &&
+        !(g_ascii_strcasecmp(used, "CP932") == 0 &&
+          (g_ascii_strcasecmp(charset, "shift_jis") == 0 || g_ascii_strcasecmp(charset, "sjis") == 0 ||
+           g_ascii_strcasecmp(charset, "x-sjis") == 0 || g_ascii_strcasecmp(charset, "windows-31j") == 0 ||
+           g_ascii_strcasecmp(charset, "cp932") == 0 || g_ascii_strcasecmp(charset, "shift-jis") == 0)) &&
+        !(g_ascii_strcasecmp(used, "EUC-JP-MS") == 0 && g_ascii_strcasecmp(charset, "euc-jp") == 0) &&
+        !(g_ascii_strcasecmp(used, "UTF-8") == 0 && g_ascii_strcasecmp(charset, "utf8") == 0))
+        report_add_finding(e->rep, rp->path, "charset-mislabel",
+                           "declared %s, read as %s", charset, used);
+
+    char *text = utf8;
+    size_t tlen = ulen;
+    char *conv = NULL;
+    if (html) {
+        htmltext_options ho = { .urls = &e->urls, .language = e->pol->language,
+                                .max_out = e->pol->max_text_size };
+        int cut = 0;
+        conv = htmltext_convert(utf8, ulen, &ho, &tlen, &cut);
+        if (!conv) {
+            free(utf8);
+            engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+            return -1;
+        }
+        if (cut)
+            e->text_cut = 1;
+        e->html_converted = 1;
+        text = conv;
+    } else {
+        strbuf plain = { 0 };
+        snprintf(e->cur_path, sizeof(e->cur_path), "%s", rp->path);
+        if (uuextract(utf8, ulen, &plain, engine_uu_block, e) < 0 || plain.oom) {
+            strbuf_free(&plain);
+            free(utf8);
+            engine_fail(e, ENGINE_STOP_ERROR, "cannot extract uuencoded blocks");
+            return -1;
+        }
+        conv = urlfilter_text(&e->urls, plain.s ? plain.s : "", plain.len, &tlen);
+        strbuf_free(&plain);
+        if (!conv) {
+            free(utf8);
+            engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+            return -1;
+        }
+        text = conv;
+    }
+    /* Trim blank lines at both ends; separate consecutive texts by one blank line. */
+    const char *t = text, *end = text + tlen;
+    while (t < end && (*t == '\n' || *t == '\r' || *t == ' ' || *t == '\t')) {
+        const char *nl = memchr(t, '\n', (size_t)(end - t));
+        const char *q = t;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q < end && *q != '\n')
+            break;
+        t = nl ? nl + 1 : end;
+    }
+    while (end > t && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    if (end > t) {
+        if (out->len)
+            strbuf_puts(out, "\n\n");
+        strbuf_append(out, t, (size_t)(end - t));
+    }
+    free(conv);
+    free(utf8);
+    if (out->oom) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* engine_leaf - account for one leaf; use it as body text when its role allows */
+static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
+                       engine_role role, const char *why, strbuf *out)
+{
+    GMimeObject *o = GMIME_OBJECT(part);
+    GMimeContentType *ct = g_mime_object_get_content_type(o);
+    char *mime = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("text/plain");
+    report_part *rp = report_add_part(e->rep, path);
+    int rc = -1;
+
+    if (!rp || !mime) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        g_free(mime);
+        return -1;
+    }
+    rp->declared_type = engine_lower(mime);
+    g_free(mime);
+    rp->filename = engine_filename(o);
+    if (engine_header_count(o, "Content-Type") > 1 ||
+        engine_header_count(o, "Content-Transfer-Encoding") > 1)
+        report_add_finding(e->rep, path, "conflicting-headers",
+                           "more than one Content-Type or Content-Transfer-Encoding");
+
+    int is_plain = strcmp(rp->declared_type, "text/plain") == 0;
+    int is_html = strcmp(rp->declared_type, "text/html") == 0;
+    int want_text = role == ENGINE_ROLE_BODY && (is_plain || is_html) &&
+                    !rp->filename && !engine_is_attachment(o);
+    strbuf raw = { 0 };
+    int cut = 0;
+
+    if (engine_content(e, part, rp, want_text ? &raw : NULL, &cut) < 0)
+        goto done;
+    engine_type_findings(e, rp);
+
+    if (want_text) {
+        filetype_family det = filetype_family_of(rp->detected_type);
+        if (det != FILETYPE_TEXT && det != FILETYPE_HTML && det != FILETYPE_EMPTY &&
+            det != FILETYPE_BINARY && det != FILETYPE_UNKNOWN && det != FILETYPE_MESSAGE) {
+            want_text = 0;
+            why = "not-text";
+        }
+    }
+    if (want_text) {
+        rp->action = REPORT_BODY;
+        rp->reason = strdup(is_html ? "html body" : "text body");
+        if (cut)
+            e->text_cut = 1;
+        const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+        if (engine_text_to_body(e, rp, cs, is_html, &raw, out) < 0)
+            goto done;
+    } else if (role == ENGINE_ROLE_ALTERNATIVE &&
+               filetype_family_of(rp->declared_type) != FILETYPE_UNKNOWN &&
+               (is_plain || is_html)) {
+        rp->action = REPORT_ALTERNATIVE;
+        rp->reason = strdup("alternative");
+    } else {
+        rp->action = REPORT_REMOVED;
+        if (!why)
+            why = strcmp(rp->declared_type, "application/ms-tnef") == 0 ||
+                          (rp->filename && strcasecmp(rp->filename, "winmail.dat") == 0)
+                      ? "tnef"
+                  : (!rp->filename && !engine_is_attachment(o) &&
+                     g_mime_object_get_header(o, "Content-ID"))
+                      ? "inline"
+                      : "attachment";
+        rp->reason = strdup(why);
+    }
+    rc = e->stop ? -1 : 0;
+done:
+    strbuf_free(&raw);
+    return rc;
+}
+
+static int engine_walk(engine_ctx *e, GMimeObject *o, const char *path, int depth,
+                       engine_role role, const char *why, strbuf *out);
+
+/* engine_alt_rank - how well an alternative serves as the body text */
+static int engine_alt_rank(GMimeObject *o)
+{
+    GMimeContentType *ct = g_mime_object_get_content_type(o);
+    if (!ct)
+        return 0;
+    if (g_mime_content_type_is_type(ct, "text", "plain"))
+        return 3;
+    if (g_mime_content_type_is_type(ct, "text", "html"))
+        return 2;
+    if (g_mime_content_type_is_type(ct, "multipart", "*"))
+        return 1;
+    return 0;
+}
+
+/* engine_has_text - the text holds something besides white space */
+static int engine_has_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 1;
+    return 0;
+}
+
+/* engine_alternative - body from the plain alternative if not empty, else the richer one */
+static int engine_alternative(engine_ctx *e, GMimeMultipart *mp, const char *path,
+                              int depth, engine_role role, const char *why, strbuf *out)
+{
+    int n = g_mime_multipart_get_count(mp);
+    int chosen = -1;
+    char sub[64];
+    unsigned char *tried = calloc((size_t)n + 1, 1);
+
+    if (!tried) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        return -1;
+    }
+    /* Candidates in order of preference: text/plain, text/html, multipart. */
+    for (int rank = 3; role == ENGINE_ROLE_BODY && rank >= 1 && chosen < 0; rank--) {
+        for (int i = 0; i < n && chosen < 0; i++) {
+            GMimeObject *c = g_mime_multipart_get_part(mp, i);
+            if (engine_alt_rank(c) != rank)
+                continue;
+            strbuf tmp = { 0 };
+            size_t mark = e->rep->nparts;
+            snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
+            if (engine_walk(e, c, sub, depth + 1, ENGINE_ROLE_BODY, why, &tmp) < 0) {
+                strbuf_free(&tmp);
+                free(tried);
+                return -1;
+            }
+            tried[i] = 1;
+            if (engine_has_text(tmp.s ? tmp.s : "", tmp.len)) {
+                chosen = i;
+                if (out->len)
+                    strbuf_puts(out, "\n\n");
+                strbuf_append(out, tmp.s, tmp.len);
+            } else {
+                /* An empty rendering loses to the next one. */
+                for (size_t k = mark; k < e->rep->nparts; k++)
+                    if (e->rep->parts[k].action == REPORT_BODY)
+                        e->rep->parts[k].action = REPORT_ALTERNATIVE;
+            }
+            strbuf_free(&tmp);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (tried[i])
+            continue;
+        snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
+        if (engine_walk(e, g_mime_multipart_get_part(mp, i), sub, depth + 1,
+                        role == ENGINE_ROLE_BODY ? ENGINE_ROLE_ALTERNATIVE : role, why, out) < 0) {
+            free(tried);
+            return -1;
+        }
+    }
+    free(tried);
+    return 0;
+}
+
+/* engine_forwarded - the visible headers of a forwarded message, as text */
+static void engine_forwarded(engine_ctx *e, GMimeMessage *m, strbuf *out)
+{
+    static const char *const names[] = { "From", "Date", "Subject", "To", "Cc" };
+    int en = e->pol->language == POLICY_LANG_EN;
+
+    if (out->len)
+        strbuf_puts(out, "\n\n");
+    strbuf_puts(out, en ? "-------- Forwarded message --------\n"
+                        : "-------- 転送されたメッセージ --------\n");
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+        const char *raw = engine_raw_header(GMIME_OBJECT(m), names[i]);
+        if (!raw)
+            continue;
+        char *v = hdrdecode_text(raw, strlen(raw));
+        if (!v) {
+            out->oom = 1;
+            return;
+        }
+        strbuf_printf(out, "%s: %s\n", names[i], v);
+        free(v);
+    }
+}
+
+/* engine_walk - visit one node of the MIME tree */
+static int engine_walk(engine_ctx *e, GMimeObject *o, const char *path, int depth,
+                       engine_role role, const char *why, strbuf *out)
+{
+    char sub[64];
+
+    if (engine_check_time(e) < 0)
+        return -1;
+    if (++e->nodes > e->pol->max_parts) {
+        engine_fail(e, ENGINE_STOP_LIMIT, "more than %zu MIME parts", e->pol->max_parts);
+        return -1;
+    }
+    if ((size_t)depth > e->pol->max_mime_depth) {
+        engine_fail(e, ENGINE_STOP_LIMIT, "MIME nesting deeper than %zu", e->pol->max_mime_depth);
+        return -1;
+    }
+    if (strlen(path) > sizeof(sub) - 12) {
+        engine_fail(e, ENGINE_STOP_LIMIT, "MIME path too long");
+        return -1;
+    }
+    GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+    if (hl && (size_t)g_mime_header_list_get_count(hl) > e->pol->max_header_count) {
+        engine_fail(e, ENGINE_STOP_LIMIT, "more than %zu header fields in part %s",
+                    e->pol->max_header_count, path);
+        return -1;
+    }
+
+    if (GMIME_IS_MESSAGE_PART(o)) {
+        GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
+        if (!m || !m->mime_part)
+            return 0;
+        if (role == ENGINE_ROLE_BODY)
+            engine_forwarded(e, m, out);
+        /* Files inside a forwarded message are listed as such. */
+        snprintf(sub, sizeof(sub), "%s.1", path);
+        return engine_walk(e, m->mime_part, sub, depth + 1, role,
+                           role == ENGINE_ROLE_BODY ? "forwarded" : why, out);
+    }
+    if (GMIME_IS_MULTIPART(o)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(o);
+        GMimeContentType *ct = g_mime_object_get_content_type(o);
+        int n = g_mime_multipart_get_count(mp);
+        const char *pre = g_mime_multipart_get_prologue(mp);
+
+        if (pre && engine_has_text(pre, strlen(pre)) && n == 0)
+            report_add_finding(e->rep, path, "unparsed-multipart",
+                               "multipart without parts; its content was dropped");
+        if (ct && g_mime_content_type_is_type(ct, "multipart", "alternative"))
+            return engine_alternative(e, mp, path, depth, role, why, out);
+        int root = 0;
+        const char *sub_role_why = why;
+        if (ct && g_mime_content_type_is_type(ct, "multipart", "related")) {
+            const char *start = g_mime_content_type_get_parameter(ct, "start");
+            for (int i = 0; start && i < n; i++) {
+                const char *cid = g_mime_object_get_content_id(g_mime_multipart_get_part(mp, i));
+                if (cid && strstr(start, cid))
+                    root = i;
+            }
+            sub_role_why = "inline";
+        } else if (ct && g_mime_content_type_is_type(ct, "multipart", "signed")) {
+            sub_role_why = "signature";
+        } else if (ct && g_mime_content_type_is_type(ct, "multipart", "encrypted")) {
+            for (int i = 0; i < n; i++) {
+                snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
+                if (engine_walk(e, g_mime_multipart_get_part(mp, i), sub, depth + 1,
+                                ENGINE_ROLE_REMOVE, "encrypted", out) < 0)
+                    return -1;
+            }
+            return 0;
+        } else {
+            for (int i = 0; i < n; i++) {
+                snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
+                if (engine_walk(e, g_mime_multipart_get_part(mp, i), sub, depth + 1,
+                                role, why, out) < 0)
+                    return -1;
+            }
+            return 0;
+        }
+        /* related/signed: one part is the content, the others go. */
+        for (int i = 0; i < n; i++) {
+            snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
+            int is_root = i == root;
+            if (engine_walk(e, g_mime_multipart_get_part(mp, i), sub, depth + 1,
+                            is_root ? role : ENGINE_ROLE_REMOVE,
+                            is_root ? why : sub_role_why, out) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    if (GMIME_IS_PART(o))
+        return engine_leaf(e, GMIME_PART(o), path,
+                           role == ENGINE_ROLE_REMOVE ? ENGINE_ROLE_REMOVE : role,
+                           role == ENGINE_ROLE_BODY && why && strcmp(why, "forwarded") != 0 ? NULL : why,
+                           out);
+    report_add_finding(e->rep, path, "unknown-node", "MIME node of unknown kind dropped");
+    return 0;
+}
+
+/* engine_parser_warning - GMime's own diagnostics become findings */
+static void engine_parser_warning(gint64 offset, GMimeParserWarning code,
+                                  const gchar *item, gpointer data)
+{
+    report *r = data;
+    int critical = code == GMIME_CRIT_INVALID_HEADER_NAME ||
+                   code == GMIME_CRIT_CONFLICTING_HEADER ||
+                   code == GMIME_CRIT_CONFLICTING_PARAMETER ||
+                   code == GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY ||
+                   code == GMIME_CRIT_NESTING_OVERFLOW ||
+                   code == GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT;
+    /* Only a bounded number: a hostile message can trigger thousands. */
+    if (r->nfindings < 200)
+        report_add_finding(r, "", critical ? "mime-critical" : "mime-warning",
+                           "GMime warning %d at offset %lld%s%.80s", (int)code,
+                           (long long)offset, item ? ": " : "", item ? item : "");
+}
+
+/* engine_scan_header_block - check the top-level header block before parsing */
+static int engine_scan_header_block(engine_ctx *e, int fd)
+{
+    unsigned char *buf = malloc(LIMITS_IO_CHUNK);
+    size_t total = 0, fields = 0;
+    int state = 1;	/* 1 = at line start */
+    int rc = 0;
+
+    if (!buf) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        return -1;
+    }
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        free(buf);
+        engine_fail(e, ENGINE_STOP_ERROR, "cannot seek: %s", strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, LIMITS_IO_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            engine_fail(e, ENGINE_STOP_ERROR, "cannot read message: %s", strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t i = 0; i < n; i++) {
+            unsigned char c = buf[i];
+            total++;
+            if (state && (c == '\n' || (c == '\r' && i + 1 < n && buf[i + 1] == '\n'))) {
+                state = 2;	/* end of header block */
+                break;
+            }
+            if (state && c != ' ' && c != '\t')
+                fields++;
+            state = c == '\n';
+        }
+        if (state == 2)
+            break;
+        if (total > e->pol->max_header_size)
+            break;
+    }
+    free(buf);
+    if (rc == 0 && total > e->pol->max_header_size) {
+        engine_fail(e, ENGINE_STOP_LIMIT, "header block larger than %zu bytes",
+                    e->pol->max_header_size);
+        rc = -1;
+    } else if (rc == 0 && fields > e->pol->max_header_count) {
+        engine_fail(e, ENGINE_STOP_LIMIT, "more than %zu header fields",
+                    e->pol->max_header_count);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* engine_message_sha256 - hash of the message as received */
+static int engine_message_sha256(engine_ctx *e, int fd)
+{
+    unsigned char *buf = malloc(LIMITS_IO_CHUNK);
+    EVP_MD_CTX *sha = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    int rc = -1;
+
+    if (!buf || !sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1 ||
+        lseek(fd, 0, SEEK_SET) < 0)
+        goto done;
+    for (;;) {
+        ssize_t n = read(fd, buf, LIMITS_IO_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            goto done;
+        if (n == 0)
+            break;
+        if (EVP_DigestUpdate(sha, buf, (size_t)n) != 1)
+            goto done;
+    }
+    if (EVP_DigestFinal_ex(sha, md, &mdlen) != 1 || !(e->rep->sha256 = malloc(2 * mdlen + 1)))
+        goto done;
+    engine_hex(md, mdlen, e->rep->sha256);
+    rc = 0;
+done:
+    if (rc < 0)
+        engine_fail(e, ENGINE_STOP_ERROR, "cannot hash message");
+    EVP_MD_CTX_free(sha);
+    free(buf);
+    return rc;
+}
+
+/* engine_set_verdict - map the outcome onto the verdict and SMTP reply */
+static void engine_set_verdict(engine_ctx *e, engine_result *res)
+{
+    switch (e->stop) {
+    case ENGINE_STOP_NONE:
+        res->verdict = ENGINE_SANITIZED;
+        return;
+    case ENGINE_STOP_SIZE:
+        res->verdict = e->pol->on_limit == POLICY_LIMIT_TEMPFAIL ? ENGINE_TEMPFAIL : ENGINE_REJECT;
+        res->smtp_code = res->verdict == ENGINE_REJECT ? "552" : "452";
+        res->smtp_xcode = res->verdict == ENGINE_REJECT ? "5.3.4" : "4.3.4";
+        break;
+    case ENGINE_STOP_LIMIT:
+        res->verdict = e->pol->on_limit == POLICY_LIMIT_TEMPFAIL ? ENGINE_TEMPFAIL : ENGINE_REJECT;
+        res->smtp_code = res->verdict == ENGINE_REJECT ? "554" : "451";
+        res->smtp_xcode = res->verdict == ENGINE_REJECT ? "5.6.0" : "4.6.0";
+        break;
+    case ENGINE_STOP_TIME:
+    case ENGINE_STOP_ERROR:
+        res->verdict = ENGINE_TEMPFAIL;
+        res->smtp_code = "451";
+        res->smtp_xcode = "4.3.0";
+        break;
+    }
+    res->reason = e->stop_reason ? strdup(e->stop_reason) : strdup("internal error");
+}
+
+/* engine_run - judge and sanitize one message */
+int engine_run(const policy *p, const engine_envelope *env, int fd,
+               const engine_options *o, engine_result *res)
+{
+    engine_ctx e = { 0 };
+    struct stat st;
+    GMimeStream *stream = NULL;
+    GMimeParser *parser = NULL;
+    GMimeParserOptions *popts = NULL;
+    GMimeMessage *msg = NULL;
+    strbuf body = { 0 };
+    engine_options defopts = { 0 };
+
+    (void)env;
+    memset(res, 0, sizeof(*res));
+    if (!(res->report = e.rep = report_new()))
+        return -1;
+    if (!o)
+        o = &defopts;
+    e.pol = p;
+    e.deadline_ms = engine_now_ms() + p->max_message_time_ms;
+    e.urls.web = p->urls;
+    e.urls.mailto = p->mailto_links;
+    e.urls.tel = p->tel_links;
+    e.urls.language = p->language;
+    e.rep->mode = p->mode == POLICY_MODE_CDR ? "cdr" : "text";
+
+    if (fstat(fd, &st) < 0) {
+        engine_fail(&e, ENGINE_STOP_ERROR, "cannot stat message: %s", strerror(errno));
+        goto out;
+    }
+    e.rep->bytes_in = (unsigned long long)st.st_size;
+    if ((size_t)st.st_size > p->max_message_size) {
+        engine_fail(&e, ENGINE_STOP_SIZE, "message size %lld exceeds the limit of %zu bytes",
+                    (long long)st.st_size, p->max_message_size);
+        goto out;
+    }
+    if (p->mode != POLICY_MODE_TEXT) {
+        engine_fail(&e, ENGINE_STOP_ERROR, "mode %s is not available", e.rep->mode);
+        goto out;
+    }
+    if (engine_message_sha256(&e, fd) < 0 || engine_scan_header_block(&e, fd) < 0)
+        goto out;
+
+    int pfd = dup(fd);
+    if (pfd < 0 || lseek(pfd, 0, SEEK_SET) < 0) {
+        if (pfd >= 0)
+            close(pfd);
+        engine_fail(&e, ENGINE_STOP_ERROR, "cannot open message: %s", strerror(errno));
+        goto out;
+    }
+    stream = g_mime_stream_fs_new(pfd);	/* owns pfd */
+    parser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_persist_stream(parser, TRUE);
+    popts = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(popts, engine_parser_warning, e.rep);
+    msg = g_mime_parser_construct_message(parser, popts);
+    if (!msg) {
+        engine_fail(&e, ENGINE_STOP_LIMIT, "not a parsable message");
+        goto out;
+    }
+    if (msg->mime_part)
+        engine_walk(&e, msg->mime_part, "1", 1, ENGINE_ROLE_BODY, NULL, &body);
+    if (!e.stop && body.oom)
+        engine_fail(&e, ENGINE_STOP_ERROR, "out of memory");
+    if (!e.stop)
+        textmail_build(&e, msg, &body, o->crlf, res);
+out:
+    engine_set_verdict(&e, res);
+    e.rep->verdict = engine_verdict_name(res->verdict);
+    if (res->reason && !e.rep->reason)
+        e.rep->reason = strdup(res->reason);
+    if (res->verdict != ENGINE_SANITIZED) {
+        /* Nothing of a refused message may be delivered. */
+        for (size_t i = 0; i < res->nheaders; i++) {
+            free(res->headers[i].name);
+            free(res->headers[i].value);
+        }
+        free(res->headers);
+        res->headers = NULL;
+        res->nheaders = 0;
+        free(res->body);
+        res->body = NULL;
+        res->body_len = 0;
+    }
+    strbuf_free(&body);
+    free(e.stop_reason);
+    /* The message goes before the options: header lists hold clones of them. */
+    if (msg)
+        g_object_unref(msg);
+    if (parser)
+        g_object_unref(parser);
+    if (stream)
+        g_object_unref(stream);
+    if (popts)
+        g_mime_parser_options_free(popts);
+    return 0;
+}
+
+/* engine_write_all - write everything or fail */
+static int engine_write_all(int fd, const char *p, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* engine_write_eol - write text converting LF to the chosen line end */
+static int engine_write_eol(int fd, const char *s, size_t len, int crlf)
+{
+    if (!crlf)
+        return engine_write_all(fd, s, len);
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (engine_write_all(fd, p, n) < 0 || (nl && engine_write_all(fd, "\r\n", 2) < 0))
+            return -1;
+        p += n + (nl != NULL);
+    }
+    return 0;
+}
+
+/* engine_write - write the sanitized message to fd */
+int engine_write(const engine_result *res, int fd, int crlf)
+{
+    if (res->verdict != ENGINE_SANITIZED)
+        return -1;
+    strbuf h = { 0 };
+    for (size_t i = 0; i < res->nheaders; i++)
+        strbuf_printf(&h, "%s: %s\n", res->headers[i].name, res->headers[i].value);
+    strbuf_puts(&h, "\n");
+    int rc = h.oom ? -1 : engine_write_eol(fd, h.s, h.len, crlf);
+    strbuf_free(&h);
+    if (rc == 0)
+        rc = engine_write_all(fd, res->body, res->body_len);
+    return rc;
+}
+
+/* engine_result_free - release everything engine_run put into res */
+void engine_result_free(engine_result *res)
+{
+    for (size_t i = 0; i < res->nheaders; i++) {
+        free(res->headers[i].name);
+        free(res->headers[i].value);
+    }
+    free(res->headers);
+    for (size_t i = 0; i < res->ndelete; i++)
+        free(res->delete_headers[i]);
+    free(res->delete_headers);
+    free(res->body);
+    free(res->reason);
+    report_free(res->report);
+    memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,89 @@
+/*
+ * NAME
+ *	engine - the one entry point that sanitizes a message
+ * DESCRIPTION
+ *	Every front end (CLI, milter, tests, fuzzers, bench) calls engine_run:
+ *	policy + envelope + raw message in; verdict, sanitized message and a
+ *	report out. Deterministic: the same input and policy give the same
+ *	bytes. The message is read from a seekable file descriptor so GMime
+ *	keeps part contents on disk (persist mode) and memory stays bounded.
+ */
+#ifndef MUGAI_ENGINE_H
+#define MUGAI_ENGINE_H
+
+#include <stddef.h>
+#include "policy/policy.h"
+#include "sanitizer/report.h"
+
+typedef enum {
+    ENGINE_SANITIZED = 0,	/* output may be delivered */
+    ENGINE_REJECT,		/* refuse permanently (5xx) */
+    ENGINE_QUARANTINE,		/* accept, withhold, keep the original */
+    ENGINE_TEMPFAIL		/* refuse for now (4xx); nothing is delivered */
+} engine_verdict;
+
+typedef struct engine_envelope {
+    const char	*sender;	/* MAIL FROM, may be NULL */
+    const char *const *rcpts;	/* RCPT TO addresses */
+    size_t	nrcpts;
+    const char	*queue_id;	/* for logs, may be NULL */
+} engine_envelope;
+
+/* A header field of the output, in delivery order. */
+typedef struct engine_header {
+    char	*name;
+    char	*value;		/* as written after "Name:", folded, no final EOL */
+} engine_header;
+
+typedef struct engine_result {
+    engine_verdict verdict;
+    char	*reason;	/* one line, for logs and SMTP replies; NULL when sanitized */
+    const char	*smtp_code;	/* "550", "552", "451" ... for reject/tempfail */
+    const char	*smtp_xcode;	/* "5.7.1", "5.3.4", "4.3.0" ... */
+
+    /* The sanitized message (verdict SANITIZED): headers, then body. */
+    engine_header *headers;
+    size_t	nheaders;
+    char	*body;		/* body octets, line ends per engine_options.crlf */
+    size_t	body_len;
+
+    /* Header edits for a front end that keeps the original header block
+     * (the milter): fields to delete, then the final values to set. */
+    char      **delete_headers;	/* names (all instances), e.g. X-Mugai-Foo */
+    size_t	ndelete;
+
+    report	*report;	/* always set unless out of memory */
+} engine_result;
+
+typedef struct engine_options {
+    int		crlf;		/* 1: CRLF line ends in output; 0: LF */
+} engine_options;
+
+/*
+ * engine_global_init - once per process, before any thread: GMime and
+ * libxml2 initialisation. engine_global_done undoes it at exit.
+ */
+void engine_global_init(void);
+void engine_global_done(void);
+
+/*
+ * engine_run - judge and sanitize the message readable from fd (seekable;
+ * the engine does not close it; its offset is not restored). Fills *res,
+ * which the caller releases with engine_result_free. Never returns a
+ * SANITIZED verdict for output that was not produced completely: any
+ * internal error maps to TEMPFAIL. Returns 0, or -1 only when *res could
+ * not be filled at all (out of memory): treat that as TEMPFAIL.
+ */
+int engine_run(const policy *p, const engine_envelope *env, int fd,
+               const engine_options *o, engine_result *res);
+
+/* engine_write - write the sanitized message (headers + body) to fd */
+int engine_write(const engine_result *res, int fd, int crlf);
+
+/* engine_result_free - release everything engine_run put into res */
+void engine_result_free(engine_result *res);
+
+/* engine_verdict_name - "sanitized", "reject", "quarantine", "tempfail" */
+const char *engine_verdict_name(engine_verdict v);
+
+#endif

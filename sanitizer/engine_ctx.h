@@ -1,0 +1,50 @@
+/*
+ * NAME
+ *	engine_ctx - the state of one engine run, shared by engine and textmail
+ */
+#ifndef MUGAI_ENGINE_CTX_H
+#define MUGAI_ENGINE_CTX_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "policy/policy.h"
+#include "sanitizer/report.h"
+#include "sanitizer/strbuf.h"
+#include "sanitizer/urlfilter.h"
+
+typedef enum {
+    ENGINE_STOP_NONE = 0,
+    ENGINE_STOP_SIZE,		/* message over max_message_size */
+    ENGINE_STOP_LIMIT,		/* a structure limit: parts, depth, headers */
+    ENGINE_STOP_TIME,		/* the time budget ran out */
+    ENGINE_STOP_ERROR		/* internal error: fail closed */
+} engine_stop;
+
+typedef enum {
+    ENGINE_ROLE_BODY = 0,	/* may supply body text */
+    ENGINE_ROLE_ALTERNATIVE,	/* another rendering of the body */
+    ENGINE_ROLE_REMOVE		/* removed whatever it is */
+} engine_role;
+
+typedef struct engine_ctx {
+    const policy *pol;
+    report	*rep;
+    urlfilter_policy urls;
+    long long	deadline_ms;
+    size_t	nodes;
+    engine_stop	stop;
+    char	*stop_reason;
+    int		text_cut;	/* body text reached max_text_size */
+    int		html_converted;
+    unsigned	uu_count;
+    char	cur_path[48];	/* part whose text is being scanned for uuencode */
+} engine_ctx;
+
+/* engine_fail - record the first failure (later ones are ignored) */
+void engine_fail(engine_ctx *e, engine_stop kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* engine_check_time - -1 (and a TIME stop) once the deadline has passed */
+int engine_check_time(engine_ctx *e);
+
+#endif

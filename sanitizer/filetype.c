@@ -1,0 +1,209 @@
+/*
+ * NAME
+ *	filetype - the true type of content, from its bytes (libmagic)
+ * DESCRIPTION
+ *	One magic_t per thread (a pthread key frees it at thread exit);
+ *	magic_open/magic_load run under a mutex because concurrent cookie
+ *	creation has been reported unsafe. The family tables map MIME types
+ *	and file name extensions to coarse families so that a mismatch
+ *	(an executable named .pdf) can be reported.
+ */
+#include <magic.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "sanitizer/filetype.h"
+
+static pthread_key_t filetype_key;
+static pthread_once_t filetype_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t filetype_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* filetype_cookie_free - pthread key destructor */
+static void filetype_cookie_free(void *cookie)
+{
+    magic_close((magic_t)cookie);
+}
+
+/* filetype_key_init - create the per-thread key once */
+static void filetype_key_init(void)
+{
+    (void)pthread_key_create(&filetype_key, filetype_cookie_free);
+}
+
+/* filetype_cookie - this thread's cookie, created on first use */
+static magic_t filetype_cookie(void)
+{
+    pthread_once(&filetype_once, filetype_key_init);
+    magic_t m = pthread_getspecific(filetype_key);
+    if (m)
+        return m;
+    pthread_mutex_lock(&filetype_lock);
+    /* No decompression: archives are opened by our own bounded code. */
+    m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS);
+    if (m && magic_load(m, NULL) != 0) {
+        magic_close(m);
+        m = NULL;
+    }
+    pthread_mutex_unlock(&filetype_lock);
+    if (m && pthread_setspecific(filetype_key, m) != 0) {
+        magic_close(m);
+        m = NULL;
+    }
+    return m;
+}
+
+/* filetype_thread_done - free this thread's libmagic cookie */
+void filetype_thread_done(void)
+{
+    pthread_once(&filetype_once, filetype_key_init);
+    magic_t m = pthread_getspecific(filetype_key);
+    if (m) {
+        magic_close(m);
+        pthread_setspecific(filetype_key, NULL);
+    }
+}
+
+/* filetype_detect - MIME type of content, malloc'ed */
+char *filetype_detect(const void *buf, size_t len)
+{
+    if (len == 0)
+        return strdup("application/x-empty");
+    magic_t m = filetype_cookie();
+    if (!m)
+        return NULL;
+    const char *t = magic_buffer(m, buf, len);
+    return strdup(t && *t ? t : "application/octet-stream");
+}
+
+typedef struct { const char *key; filetype_family fam; } filetype_map;
+
+/* Exact MIME types first, then prefixes (ending in '/' or '*'). */
+static const filetype_map filetype_mimes[] = {
+    { "application/pdf", FILETYPE_PDF },
+    { "application/msword", FILETYPE_OFFICE_OLE },
+    { "application/vnd.ms-excel", FILETYPE_OFFICE_OLE },
+    { "application/vnd.ms-powerpoint", FILETYPE_OFFICE_OLE },
+    { "application/vnd.ms-office", FILETYPE_OFFICE_OLE },
+    { "application/cdfv2", FILETYPE_OFFICE_OLE },
+    { "application/x-ole-storage", FILETYPE_OFFICE_OLE },
+    { "application/vnd.ms-outlook", FILETYPE_OFFICE_OLE },
+    { "application/vnd.openxmlformats-officedocument.*", FILETYPE_OFFICE_XML },
+    { "application/vnd.ms-excel.*", FILETYPE_OFFICE_XML },
+    { "application/vnd.ms-word.*", FILETYPE_OFFICE_XML },
+    { "application/vnd.ms-powerpoint.*", FILETYPE_OFFICE_XML },
+    { "application/vnd.oasis.opendocument.*", FILETYPE_ODF },
+    { "application/zip", FILETYPE_ARCHIVE },
+    { "application/x-zip-compressed", FILETYPE_ARCHIVE },
+    { "application/gzip", FILETYPE_ARCHIVE },
+    { "application/x-gzip", FILETYPE_ARCHIVE },
+    { "application/x-tar", FILETYPE_ARCHIVE },
+    { "application/x-7z-compressed", FILETYPE_ARCHIVE },
+    { "application/x-rar", FILETYPE_ARCHIVE },
+    { "application/vnd.rar", FILETYPE_ARCHIVE },
+    { "application/x-rar-compressed", FILETYPE_ARCHIVE },
+    { "application/x-lzh-compressed", FILETYPE_ARCHIVE },
+    { "application/x-lha", FILETYPE_ARCHIVE },
+    { "application/x-bzip2", FILETYPE_ARCHIVE },
+    { "application/x-xz", FILETYPE_ARCHIVE },
+    { "application/x-iso9660-image", FILETYPE_ARCHIVE },
+    { "application/java-archive", FILETYPE_ARCHIVE },
+    { "application/x-dosexec", FILETYPE_EXECUTABLE },
+    { "application/x-msdownload", FILETYPE_EXECUTABLE },
+    { "application/x-executable", FILETYPE_EXECUTABLE },
+    { "application/x-sharedlib", FILETYPE_EXECUTABLE },
+    { "application/x-pie-executable", FILETYPE_EXECUTABLE },
+    { "application/x-mach-binary", FILETYPE_EXECUTABLE },
+    { "application/x-msi", FILETYPE_EXECUTABLE },
+    { "application/x-ms-shortcut", FILETYPE_EXECUTABLE },
+    { "application/javascript", FILETYPE_SCRIPT },
+    { "application/x-javascript", FILETYPE_SCRIPT },
+    { "text/javascript", FILETYPE_SCRIPT },
+    { "application/hta", FILETYPE_SCRIPT },
+    { "text/x-shellscript", FILETYPE_SCRIPT },
+    { "text/x-msdos-batch", FILETYPE_SCRIPT },
+    { "text/x-python", FILETYPE_SCRIPT },
+    { "text/x-perl", FILETYPE_SCRIPT },
+    { "text/html", FILETYPE_HTML },
+    { "application/xhtml+xml", FILETYPE_HTML },
+    { "message/*", FILETYPE_MESSAGE },
+    { "image/*", FILETYPE_IMAGE },
+    { "audio/*", FILETYPE_AUDIO },
+    { "video/*", FILETYPE_VIDEO },
+    { "text/*", FILETYPE_TEXT },
+    { "application/x-empty", FILETYPE_EMPTY },
+    { "inode/x-empty", FILETYPE_EMPTY },
+    { "application/octet-stream", FILETYPE_BINARY },
+};
+
+static const filetype_map filetype_exts[] = {
+    { "pdf", FILETYPE_PDF },
+    { "doc", FILETYPE_OFFICE_OLE }, { "xls", FILETYPE_OFFICE_OLE },
+    { "ppt", FILETYPE_OFFICE_OLE }, { "msg", FILETYPE_OFFICE_OLE },
+    { "docx", FILETYPE_OFFICE_XML }, { "xlsx", FILETYPE_OFFICE_XML },
+    { "pptx", FILETYPE_OFFICE_XML }, { "docm", FILETYPE_OFFICE_XML },
+    { "xlsm", FILETYPE_OFFICE_XML }, { "pptm", FILETYPE_OFFICE_XML },
+    { "odt", FILETYPE_ODF }, { "ods", FILETYPE_ODF }, { "odp", FILETYPE_ODF },
+    { "zip", FILETYPE_ARCHIVE }, { "gz", FILETYPE_ARCHIVE }, { "tgz", FILETYPE_ARCHIVE },
+    { "tar", FILETYPE_ARCHIVE }, { "7z", FILETYPE_ARCHIVE }, { "rar", FILETYPE_ARCHIVE },
+    { "lzh", FILETYPE_ARCHIVE }, { "lha", FILETYPE_ARCHIVE }, { "bz2", FILETYPE_ARCHIVE },
+    { "xz", FILETYPE_ARCHIVE }, { "iso", FILETYPE_ARCHIVE }, { "img", FILETYPE_ARCHIVE },
+    { "jar", FILETYPE_ARCHIVE },
+    { "exe", FILETYPE_EXECUTABLE }, { "dll", FILETYPE_EXECUTABLE },
+    { "scr", FILETYPE_EXECUTABLE }, { "com", FILETYPE_EXECUTABLE },
+    { "msi", FILETYPE_EXECUTABLE }, { "lnk", FILETYPE_EXECUTABLE },
+    { "cpl", FILETYPE_EXECUTABLE }, { "sys", FILETYPE_EXECUTABLE },
+    { "js", FILETYPE_SCRIPT }, { "jse", FILETYPE_SCRIPT }, { "vbs", FILETYPE_SCRIPT },
+    { "vbe", FILETYPE_SCRIPT }, { "ps1", FILETYPE_SCRIPT }, { "hta", FILETYPE_SCRIPT },
+    { "wsf", FILETYPE_SCRIPT }, { "bat", FILETYPE_SCRIPT }, { "cmd", FILETYPE_SCRIPT },
+    { "sh", FILETYPE_SCRIPT },
+    { "htm", FILETYPE_HTML }, { "html", FILETYPE_HTML },
+    { "jpg", FILETYPE_IMAGE }, { "jpeg", FILETYPE_IMAGE }, { "png", FILETYPE_IMAGE },
+    { "gif", FILETYPE_IMAGE }, { "bmp", FILETYPE_IMAGE }, { "tif", FILETYPE_IMAGE },
+    { "tiff", FILETYPE_IMAGE }, { "webp", FILETYPE_IMAGE },
+    { "txt", FILETYPE_TEXT }, { "csv", FILETYPE_TEXT },
+    { "eml", FILETYPE_MESSAGE },
+    { "mp3", FILETYPE_AUDIO }, { "wav", FILETYPE_AUDIO },
+    { "mp4", FILETYPE_VIDEO }, { "mov", FILETYPE_VIDEO },
+};
+
+/* filetype_family_of - the family of a MIME type */
+filetype_family filetype_family_of(const char *mime)
+{
+    if (!mime)
+        return FILETYPE_UNKNOWN;
+    for (size_t i = 0; i < sizeof(filetype_mimes) / sizeof(*filetype_mimes); i++) {
+        const char *k = filetype_mimes[i].key;
+        size_t kl = strlen(k);
+        if (k[kl - 1] == '*') {
+            if (strncasecmp(mime, k, kl - 1) == 0)
+                return filetype_mimes[i].fam;
+        } else if (strcasecmp(mime, k) == 0) {
+            return filetype_mimes[i].fam;
+        }
+    }
+    return FILETYPE_UNKNOWN;
+}
+
+/* filetype_family_of_name - the family a file name's extension claims */
+filetype_family filetype_family_of_name(const char *name)
+{
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    if (!dot || !dot[1])
+        return FILETYPE_UNKNOWN;
+    for (size_t i = 0; i < sizeof(filetype_exts) / sizeof(*filetype_exts); i++)
+        if (strcasecmp(dot + 1, filetype_exts[i].key) == 0)
+            return filetype_exts[i].fam;
+    return FILETYPE_UNKNOWN;
+}
+
+/* filetype_family_name - a short word for a family */
+const char *filetype_family_name(filetype_family f)
+{
+    static const char *const names[] = {
+        "unknown", "text", "html", "image", "pdf", "office-ole", "office-xml",
+        "odf", "archive", "executable", "script", "message", "audio", "video",
+        "empty", "binary",
+    };
+    return (size_t)f < sizeof(names) / sizeof(*names) ? names[f] : "unknown";
+}

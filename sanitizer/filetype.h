@@ -1,0 +1,40 @@
+/*
+ * NAME
+ *	filetype - the true type of content, from its bytes (libmagic)
+ * DESCRIPTION
+ *	Names and declared types are hints an attacker writes; the type that
+ *	counts is the one libmagic finds in the content. libmagic cookies are
+ *	not thread-safe, so each thread gets its own, created serially.
+ */
+#ifndef MUGAI_FILETYPE_H
+#define MUGAI_FILETYPE_H
+
+#include <stddef.h>
+
+typedef enum {
+    FILETYPE_UNKNOWN = 0, FILETYPE_TEXT, FILETYPE_HTML, FILETYPE_IMAGE,
+    FILETYPE_PDF, FILETYPE_OFFICE_OLE, FILETYPE_OFFICE_XML, FILETYPE_ODF,
+    FILETYPE_ARCHIVE, FILETYPE_EXECUTABLE, FILETYPE_SCRIPT, FILETYPE_MESSAGE,
+    FILETYPE_AUDIO, FILETYPE_VIDEO, FILETYPE_EMPTY, FILETYPE_BINARY
+} filetype_family;
+
+/*
+ * filetype_detect - MIME type of the first len bytes of some content,
+ * malloc'ed ("application/octet-stream" when libmagic cannot tell), or
+ * NULL when libmagic is unusable (the caller fails closed).
+ */
+char *filetype_detect(const void *buf, size_t len);
+
+/* filetype_family_of - the family of a MIME type (detected or declared) */
+filetype_family filetype_family_of(const char *mime);
+
+/* filetype_family_of_name - the family a file name's extension claims */
+filetype_family filetype_family_of_name(const char *name);
+
+/* filetype_family_name - a short word for a family, for findings */
+const char *filetype_family_name(filetype_family f);
+
+/* filetype_thread_done - free this thread's libmagic cookie */
+void filetype_thread_done(void);
+
+#endif

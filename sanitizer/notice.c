@@ -1,0 +1,203 @@
+/*
+ * NAME
+ *	notice - the text that tells staff what was done to their mail
+ * DESCRIPTION
+ *	Japanese by default, English by policy. A name that hides its real
+ *	extension behind a right-to-left override ("invoice<U+202E>fdp.exe")
+ *	must be shown as what it is, so invisible characters are spelled out.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "sanitizer/notice.h"
+#include "sanitizer/strbuf.h"
+#include "sanitizer/limits.h"
+
+/* notice_invisible - 1 for a code point that must be shown, not rendered */
+static int notice_invisible(unsigned cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xad ||
+           cp == 0x061c || cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
+           (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+           (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 || cp == 0xfeff ||
+           cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
+           (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/* notice_utf8_next - decode one UTF-8 sequence; returns its length or 0 if invalid */
+static size_t notice_utf8_next(const unsigned char *s, unsigned *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t n;
+    unsigned c, min;
+    if ((s[0] & 0xe0) == 0xc0) { n = 2; c = s[0] & 0x1f; min = 0x80; }
+    else if ((s[0] & 0xf0) == 0xe0) { n = 3; c = s[0] & 0x0f; min = 0x800; }
+    else if ((s[0] & 0xf8) == 0xf0) { n = 4; c = s[0] & 0x07; min = 0x10000; }
+    else return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* notice_visible - a name with invisible characters spelled out */
+char *notice_visible(const char *s)
+{
+    strbuf b = { 0 };
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+    while (*p) {
+        unsigned cp;
+        size_t n = notice_utf8_next(p, &cp);
+        if (n == 0) {
+            strbuf_printf(&b, "<%02X>", *p);
+            p++;
+        } else if (notice_invisible(cp)) {
+            strbuf_printf(&b, "<U+%04X>", cp);
+            p += n;
+        } else {
+            strbuf_append(&b, p, n);
+            p += n;
+        }
+    }
+    if (b.oom) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    return strbuf_steal(&b, NULL);
+}
+
+/* notice_group - 123456 → "123,456" */
+static void notice_group(char *out, size_t size, unsigned long long v)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof(tmp), "%llu", v);
+    size_t o = 0;
+
+    for (int i = 0; i < n && o + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = tmp[i];
+    }
+    out[o] = 0;
+}
+
+typedef struct {
+    const char *key, *ja, *en;
+} notice_label;
+
+static const notice_label notice_reasons[] = {
+    { "attachment",	"添付ファイル",			"attachment" },
+    { "inline",		"埋め込みファイル",		"inline content" },
+    { "signature",	"電子署名",			"signature" },
+    { "encrypted",	"暗号化された部分",		"encrypted part" },
+    { "alternative",	"本文以外の表示形式",		"alternative rendering" },
+    { "uuencode",	"本文中のuuencodeファイル",	"uuencoded file in the text" },
+    { "tnef",		"Outlook形式の添付(winmail.dat)", "Outlook TNEF attachment (winmail.dat)" },
+    { "not-text",	"テキストではない本文",		"body part that is not text" },
+    { "forwarded",	"転送メールの添付ファイル",	"attachment of a forwarded message" },
+};
+
+/* notice_reason - the displayed reason for a report reason key */
+static const char *notice_reason(const char *key, policy_lang lang)
+{
+    for (size_t i = 0; i < sizeof(notice_reasons) / sizeof(*notice_reasons); i++)
+        if (key && strcmp(key, notice_reasons[i].key) == 0)
+            return lang == POLICY_LANG_EN ? notice_reasons[i].en : notice_reasons[i].ja;
+    return key ? key : "";
+}
+
+#define NOTICE_RULE "------------------------------------------------------------\n"
+
+/* notice_build - the notice text */
+char *notice_build(const report *r, policy_lang lang, const notice_info *info,
+                   size_t *len)
+{
+    strbuf b = { 0 };
+    int en = lang == POLICY_LANG_EN;
+    unsigned removed = 0;
+
+    for (size_t i = 0; i < r->nparts; i++)
+        if (r->parts[i].action == REPORT_REMOVED)
+            removed++;
+
+    strbuf_puts(&b, NOTICE_RULE);
+    if (en) {
+        strbuf_puts(&b, "[Sanitized] This mail came from the internet and was converted\n"
+                        "to plain text before delivery.\n");
+        if (info->html_converted)
+            strbuf_puts(&b, "The HTML body was converted to text; links are listed at the end.\n");
+        if (info->truncated)
+            strbuf_printf(&b, "The body was longer than %llu bytes and was cut there.\n",
+                          info->text_limit);
+        if (removed)
+            strbuf_printf(&b, "%u item%s removed:\n", removed,
+                          removed == 1 ? " was" : "s were");
+        else
+            strbuf_puts(&b, "Nothing was removed.\n");
+    } else {
+        strbuf_puts(&b, "【無害化通知】このメールはインターネットから受信したため、\n"
+                        "本文をテキストに変換して配信しています。\n");
+        if (info->html_converted)
+            strbuf_puts(&b, "HTML形式の本文はテキストに変換し、リンク先は末尾に列挙しました。\n");
+        if (info->truncated)
+            strbuf_printf(&b, "本文が %llu バイトを超えたため、以降を省略しました。\n",
+                          info->text_limit);
+        if (removed)
+            strbuf_printf(&b, "次の %u 件を削除しました。\n", removed);
+        else
+            strbuf_puts(&b, "削除したファイルはありません。\n");
+    }
+
+    unsigned n = 0;
+    for (size_t i = 0; i < r->nparts; i++) {
+        const report_part *p = &r->parts[i];
+        if (p->action != REPORT_REMOVED)
+            continue;
+        if (++n > LIMITS_NOTICE_ITEMS) {
+            strbuf_printf(&b, en ? "  ... and %u more (see the report)\n"
+                                 : "  …ほか %u 件（レポート参照）\n",
+                          removed - LIMITS_NOTICE_ITEMS);
+            break;
+        }
+        char *name = notice_visible(p->filename ? p->filename : "");
+        char size[40];
+        notice_group(size, sizeof(size), p->size);
+        if (!name) {
+            b.oom = 1;
+            break;
+        }
+        strbuf_printf(&b, "\n %u. %s\n", n, *name ? name : (en ? "(no name)" : "（名前なし）"));
+        if (en)
+            strbuf_printf(&b, "    Reason: %s\n    Declared type: %s\n    Detected type: %s\n"
+                              "    Size: %s bytes\n    SHA-256: %s\n",
+                          notice_reason(p->reason, lang),
+                          p->declared_type ? p->declared_type : "-",
+                          p->detected_type ? p->detected_type : "-", size, p->sha256);
+        else
+            strbuf_printf(&b, "    理由: %s\n    申告形式: %s\n    判定形式: %s\n"
+                              "    サイズ: %s バイト\n    SHA-256: %s\n",
+                          notice_reason(p->reason, lang),
+                          p->declared_type ? p->declared_type : "-",
+                          p->detected_type ? p->detected_type : "-", size, p->sha256);
+        free(name);
+    }
+    if (removed)
+        strbuf_puts(&b, en ? "\nIf you need a removed file, ask your system administrator,\n"
+                             "quoting its SHA-256.\n"
+                           : "\n削除されたファイルが必要な場合は、SHA-256 の値を添えて\n"
+                             "システム管理者にお問い合わせください。\n");
+    strbuf_puts(&b, NOTICE_RULE "\n");
+    if (b.oom) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    return strbuf_steal(&b, len);
+}
