@@ -22,7 +22,7 @@ WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
             -Wstrict-prototypes -Wmissing-prototypes -Wvla
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fno-strict-aliasing
 OPT      ?= -O2 -g
-CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -I. $(WARN) $(OPT) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -I. $(WARN) $(OPT) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 LIB_SRC  := $(wildcard sanitizer/*.c policy/*.c)
@@ -55,8 +55,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libmugai.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libmugai.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/replay: fuzz/replay.c fuzz/targets.c $(BUILD)/libmugai.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ fuzz/replay.c fuzz/targets.c $(BUILD)/libmugai.a $(PKG_LIBS)
+$(BUILD)/replay-%: fuzz/replay.c fuzz/fuzz_%.c $(BUILD)/libmugai.a
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(BUILD)/libmugai.a $(PKG_LIBS)
 
 $(BUILD)/mugai-bench: bench/bench.c $(BUILD)/libmugai.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/bench.c $(BUILD)/libmugai.a $(PKG_LIBS)
@@ -65,7 +65,7 @@ run: deps all
 	@sh tools/demo.sh $(BUILD)/mugai
 
 check: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BUILD)/replay
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
 	@$(MAKE) --no-print-directory check-unit check-golden check-fuzz
 	@$(MAKE) --no-print-directory check-asan
 
@@ -75,8 +75,9 @@ check-unit: $(TEST_BIN)
 check-golden: $(BUILD)/mugai
 	@sh tests/run_golden.sh $(BUILD)/mugai
 
-check-fuzz: $(BUILD)/replay
-	@$(BUILD)/replay tests/fuzz-corpus
+check-fuzz: $(BUILD)/replay-engine $(BUILD)/replay-htmltext
+	@$(BUILD)/replay-engine tests/fuzz-corpus/engine samples tests/hostile
+	@$(BUILD)/replay-htmltext tests/fuzz-corpus/htmltext
 
 # The same tests and the corpus replay, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer; any report fails the run.

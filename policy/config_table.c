@@ -672,6 +672,36 @@ static void describe(const config_entry *e, char *buf, size_t len)
     }
 }
 
+/* write_wrapped - text as comment lines of at most about 72 columns,
+ *	broken at spaces; the first line starts with lead, the others
+ *	with more */
+static void write_wrapped(FILE *out, const char *lead, const char *more,
+			  const char *text)
+{
+    const size_t width = 72;
+    const char *prefix = lead, *brk, *p;
+    size_t room;
+
+    for (;;) {
+	room = width > strlen(prefix) ? width - strlen(prefix) : 1;
+	if (strlen(text) <= room) {
+	    fprintf(out, "%s%s\n", prefix, text);
+	    return;
+	}
+	/* the last space that fits, else the first one at all */
+	for (brk = NULL, p = text; *p && (brk == NULL || (size_t)(p - text) <= room); p++)
+	    if (*p == ' ')
+		brk = p;
+	if (brk == NULL) {
+	    fprintf(out, "%s%s\n", prefix, text);
+	    return;
+	}
+	fprintf(out, "%s%.*s\n", prefix, (int)(brk - text), text);
+	text = brk + 1;
+	prefix = more;
+    }
+}
+
 /* config_table_write - a complete commented config holding p */
 int config_table_write(FILE *out, const policy *p)
 {
@@ -685,7 +715,8 @@ int config_table_write(FILE *out, const policy *p)
 	  "# starts with # or ; is a comment, and so is \" ;\" and what follows\n"
 	  "# it on a line. Quote a value (\"...\") to keep outer spaces. Sizes\n"
 	  "# take k, M or G (1024-based); durations take ms, s or m. Every key\n"
-	  "# is listed below with its range and default. See mugai.conf(5).\n",
+	  "# is listed below with its range and default. See mugai.conf(5);\n"
+	  "# check a file with: mugai check-config -c FILE\n",
 	  out);
     for (s = 0; s < config_table_section_count; s++) {
 	const config_section *sec = &config_table_sections[s];
@@ -696,9 +727,11 @@ int config_table_write(FILE *out, const policy *p)
 
 	    if (strcmp(e->section, sec->name) != 0)
 		continue;
-	    fprintf(out, "\n# %s: %s\n", e->key, e->help);
+	    snprintf(buf, sizeof buf, "%s: %s", e->key, e->help);
+	    fputc('\n', out);
+	    write_wrapped(out, "# ", "# ", buf);
 	    describe(e, buf, sizeof buf);
-	    fprintf(out, "#   %s\n", buf);
+	    write_wrapped(out, "#   ", "#     ", buf);
 	    config_table_format(e, p, buf, sizeof buf);
 	    fprintf(out, "%s = %s\n", e->key, buf);
 	}
