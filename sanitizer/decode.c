@@ -98,7 +98,8 @@ int decode_stream(GMimeStream *raw, GMimeContentEncoding enc,
         rc = -1;
         goto done;
     }
-    for (;;) {
+    /* A bounded GMime stream answers -1, not 0, when read at its end. */
+    while (!g_mime_stream_eos(raw)) {
         ssize_t n = g_mime_stream_read(raw, (char *)in, LIMITS_IO_CHUNK);
         if (n < 0) {
             rc = -1;
@@ -131,8 +132,6 @@ int decode_stream(GMimeStream *raw, GMimeContentEncoding enc,
                 break;
             }
         }
-        if (g_mime_stream_eos(raw))
-            break;
     }
 done:
     free(in);

@@ -288,7 +288,7 @@ static void engine_type_findings(engine_ctx *e, const report_part *rp)
 static int engine_uu_block(void *ctx, const char *name, const unsigned char *data, size_t len)
 {
     engine_ctx *e = ctx;
-    char path[64];
+    char path[LIMITS_MIME_PATH + 16];
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
 
@@ -398,6 +398,30 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
     return 0;
 }
 
+/*
+ * engine_text_like - content that is text in some charset: no NUL, almost
+ * no control octets (ESC, TAB, CR, LF, FF allowed), and none of the
+ * container signatures that make a file dangerous whatever else it holds.
+ */
+static int engine_text_like(const char *s, size_t len)
+{
+    static const char *const sigs[] = { "MZ", "\x7f" "ELF", "PK\x03\x04", "%PDF",
+                                        "\xd0\xcf\x11\xe0", "Rar!", "7z\xbc\xaf" };
+    size_t ctl = 0;
+
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
+        if (len >= strlen(sigs[i]) && memcmp(s, sigs[i], strlen(sigs[i])) == 0)
+            return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0)
+            return 0;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+            ctl++;
+    }
+    return ctl * 100 <= len;
+}
+
 /* engine_leaf - account for one leaf; use it as body text when its role allows */
 static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
                        engine_role role, const char *why, strbuf *out)
@@ -436,8 +460,16 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
         filetype_family det = filetype_family_of(rp->detected_type);
         if (det != FILETYPE_TEXT && det != FILETYPE_HTML && det != FILETYPE_EMPTY &&
             det != FILETYPE_BINARY && det != FILETYPE_UNKNOWN && det != FILETYPE_MESSAGE) {
-            want_text = 0;
-            why = "not-text";
+            if (engine_text_like(raw.s ? raw.s : "", raw.len)) {
+                /* libmagic's weak rules (DOS .COM by first byte) fire on CP932 text. */
+                report_add_finding(e->rep, path, "weak-magic",
+                                   "libmagic said %s for text content", rp->detected_type);
+                free(rp->detected_type);
+                rp->detected_type = strdup("text/plain");
+            } else {
+                want_text = 0;
+                why = "not-text";
+            }
         }
     }
     if (want_text) {
@@ -504,7 +536,7 @@ static int engine_alternative(engine_ctx *e, GMimeMultipart *mp, const char *pat
 {
     int n = g_mime_multipart_get_count(mp);
     int chosen = -1;
-    char sub[64];
+    char sub[LIMITS_MIME_PATH];
     unsigned char *tried = calloc((size_t)n + 1, 1);
 
     if (!tried) {
@@ -562,8 +594,8 @@ static void engine_forwarded(engine_ctx *e, GMimeMessage *m, strbuf *out)
 
     if (out->len)
         strbuf_puts(out, "\n\n");
-    strbuf_puts(out, en ? "-------- Forwarded message --------\n"
-                        : "-------- 転送されたメッセージ --------\n");
+    strbuf_puts(out, en ? "-------- Forwarded message --------"
+                        : "-------- 転送されたメッセージ --------");
     for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
         const char *raw = engine_raw_header(GMIME_OBJECT(m), names[i]);
         if (!raw)
@@ -573,16 +605,43 @@ static void engine_forwarded(engine_ctx *e, GMimeMessage *m, strbuf *out)
             out->oom = 1;
             return;
         }
-        strbuf_printf(out, "%s: %s\n", names[i], v);
+        strbuf_printf(out, "\n%s: %s", names[i], v);
         free(v);
     }
+}
+
+/* engine_unparsed - a multipart with no parts: its raw content is listed as removed */
+static int engine_unparsed(engine_ctx *e, GMimeObject *o, const char *path, const char *raw)
+{
+    size_t len = strlen(raw);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    report_part *rp = report_add_part(e->rep, path);
+    GMimeContentType *ct = g_mime_object_get_content_type(o);
+    char *mime = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+
+    if (!rp || !(rp->declared_type = engine_lower(mime ? mime : "multipart/mixed")) ||
+        !(rp->reason = strdup("unparsed")) ||
+        EVP_Digest(raw, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+        !(rp->detected_type = filetype_detect(raw, len < LIMITS_MAGIC_BYTES ? len : LIMITS_MAGIC_BYTES))) {
+        g_free(mime);
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        return -1;
+    }
+    g_free(mime);
+    engine_hex(md, mdlen, rp->sha256);
+    rp->size = len;
+    rp->action = REPORT_REMOVED;
+    rp->filename = engine_filename(o);
+    return report_add_finding(e->rep, path, "unparsed-multipart",
+                              "multipart without usable boundary; its content was removed");
 }
 
 /* engine_walk - visit one node of the MIME tree */
 static int engine_walk(engine_ctx *e, GMimeObject *o, const char *path, int depth,
                        engine_role role, const char *why, strbuf *out)
 {
-    char sub[64];
+    char sub[LIMITS_MIME_PATH];
 
     if (engine_check_time(e) < 0)
         return -1;
@@ -622,9 +681,8 @@ static int engine_walk(engine_ctx *e, GMimeObject *o, const char *path, int dept
         int n = g_mime_multipart_get_count(mp);
         const char *pre = g_mime_multipart_get_prologue(mp);
 
-        if (pre && engine_has_text(pre, strlen(pre)) && n == 0)
-            report_add_finding(e->rep, path, "unparsed-multipart",
-                               "multipart without parts; its content was dropped");
+        if (n == 0 && pre && engine_has_text(pre, strlen(pre)))
+            return engine_unparsed(e, o, path, pre);
         if (ct && g_mime_content_type_is_type(ct, "multipart", "alternative"))
             return engine_alternative(e, mp, path, depth, role, why, out);
         int root = 0;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include "policy/policy.h"
+#include "sanitizer/limits.h"
 #include "sanitizer/report.h"
 #include "sanitizer/strbuf.h"
 #include "sanitizer/urlfilter.h"
@@ -37,7 +38,7 @@ typedef struct engine_ctx {
     int		text_cut;	/* body text reached max_text_size */
     int		html_converted;
     unsigned	uu_count;
-    char	cur_path[48];	/* part whose text is being scanned for uuencode */
+    char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being scanned for uuencode */
 } engine_ctx;
 
 /* engine_fail - record the first failure (later ones are ignored) */

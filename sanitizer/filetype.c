@@ -109,6 +109,7 @@ static const filetype_map filetype_mimes[] = {
     { "application/x-iso9660-image", FILETYPE_ARCHIVE },
     { "application/java-archive", FILETYPE_ARCHIVE },
     { "application/x-dosexec", FILETYPE_EXECUTABLE },
+    { "application/vnd.microsoft.portable-executable", FILETYPE_EXECUTABLE },
     { "application/x-msdownload", FILETYPE_EXECUTABLE },
     { "application/x-executable", FILETYPE_EXECUTABLE },
     { "application/x-sharedlib", FILETYPE_EXECUTABLE },

@@ -63,5 +63,17 @@
 #define LIMITS_FOOTNOTES	1000		/* link footnotes listed */
 #define LIMITS_TABLE_CELLS	10000		/* cells laid out as a grid */
 #define LIMITS_NOTICE_ITEMS	500		/* removed items listed one by one */
+#define LIMITS_MIME_PATH	(8 * LIMITS_MIME_DEPTH_MAX)	/* "1.2.3" path text */
+
+/* Rule list files (policy/rules.c). */
+#define LIMITS_RULES_LINE	1024		/* one pattern line */
+#define LIMITS_RULES_LIST_BYTES	(64u * 1024 * 1024) /* one list file */
+
+/* The milter (milter/). */
+#define LIMITS_MILTER_BODY_CHUNK	65535	/* smfi_replacebody piece: one milter packet */
+#define LIMITS_MILTER_PROGRESS_MS	10000	/* smfi_progress interval while the engine runs */
+#define LIMITS_MILTER_REPLY		980	/* smfi_setreply text, libmilter's MAXREPLYLEN */
+#define LIMITS_MILTER_LOG_FIELD		256	/* escaped untrusted text per log field */
+#define LIMITS_MILTER_RCPTS		1000	/* recipients kept per message (Postfix default 1000) */
 
 #endif

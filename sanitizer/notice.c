@@ -102,6 +102,7 @@ static const notice_label notice_reasons[] = {
     { "uuencode",	"本文中のuuencodeファイル",	"uuencoded file in the text" },
     { "tnef",		"Outlook形式の添付(winmail.dat)", "Outlook TNEF attachment (winmail.dat)" },
     { "not-text",	"テキストではない本文",		"body part that is not text" },
+    { "unparsed",	"解析できない部分",		"content that could not be parsed" },
     { "forwarded",	"転送メールの添付ファイル",	"attachment of a forwarded message" },
 };
 
@@ -176,14 +177,14 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
         }
         strbuf_printf(&b, "\n %u. %s\n", n, *name ? name : (en ? "(no name)" : "（名前なし）"));
         if (en)
-            strbuf_printf(&b, "    Reason: %s\n    Declared type: %s\n    Detected type: %s\n"
-                              "    Size: %s bytes\n    SHA-256: %s\n",
+            strbuf_printf(&b, "   Reason: %s\n   Declared type: %s\n   Detected type: %s\n"
+                              "   Size: %s bytes\n   SHA-256: %s\n",
                           notice_reason(p->reason, lang),
                           p->declared_type ? p->declared_type : "-",
                           p->detected_type ? p->detected_type : "-", size, p->sha256);
         else
-            strbuf_printf(&b, "    理由: %s\n    申告形式: %s\n    判定形式: %s\n"
-                              "    サイズ: %s バイト\n    SHA-256: %s\n",
+            strbuf_printf(&b, "   理由: %s\n   申告形式: %s\n   判定形式: %s\n"
+                              "   サイズ: %s バイト\n   SHA-256: %s\n",
                           notice_reason(p->reason, lang),
                           p->declared_type ? p->declared_type : "-",
                           p->detected_type ? p->detected_type : "-", size, p->sha256);
