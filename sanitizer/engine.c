@@ -87,7 +87,7 @@ int engine_check_time(engine_ctx *e)
 {
     if (e->stop)
         return -1;
-    if (engine_now_ms() > e->deadline_ms) {
+    if (engine_now_ms() >= e->deadline_ms) {
         engine_fail(e, ENGINE_STOP_TIME, "time limit of %u ms exceeded",
                     e->pol->max_message_time_ms);
         return -1;

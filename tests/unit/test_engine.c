@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "tests/unit/testutil.h"
+#include <gmime/gmime.h>
 #include "sanitizer/engine.h"
 
 /* memfile - a seekable fd holding s */
