@@ -76,4 +76,14 @@
 #define LIMITS_MILTER_LOG_FIELD		256	/* escaped untrusted text per log field */
 #define LIMITS_MILTER_RCPTS		1000	/* recipients kept per message (Postfix default 1000) */
 
+/* HTML to text (sanitizer/htmltext.c). */
+#define LIMITS_TABLE_SPAN	100		/* colspan/rowspan honoured */
+#define LIMITS_TABLE_WIDTH	200		/* columns of a table laid out as a grid */
+#define LIMITS_HTML_ATTRS	100		/* attributes of one HTML tag parsed */
+#define LIMITS_HTML_WORK	(1ul << 26)	/* HTML parser steps before giving up */
+
+/* Charset detection (sanitizer/charset.c). */
+#define LIMITS_CHARSET_DETECT	(256u * 1024)	/* bytes given to libuchardet */
+#define LIMITS_HTML_META_SCAN	4096		/* HTML bytes searched for <meta charset> */
+
 #endif

@@ -16,6 +16,7 @@
 #include "sanitizer/textmail.h"
 #include "sanitizer/charset.h"
 #include "sanitizer/hdrdecode.h"
+#include "sanitizer/hdrencode.h"
 #include "sanitizer/limits.h"
 #include "sanitizer/notice.h"
 #include "sanitizer/textwrap.h"
@@ -115,7 +116,7 @@ static int textmail_is_address_field(const char *name)
     return 0;
 }
 
-/* textmail_fold - encode UTF-8 text for a header and fold it; value part only */
+/* textmail_encode - encode a repaired field (address lists by GMime) and fold it */
 static char *textmail_encode(const char *name, const char *utf8, const char *charset,
                              int address)
 {
@@ -163,8 +164,7 @@ static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res
 {
     GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
     int n = hl ? g_mime_header_list_get_count(hl) : 0;
-    const char *hcharset = e->pol->output_charset == POLICY_CHARSET_ISO2022JP
-                           ? "iso-2022-jp" : "utf-8";
+    int jis = e->pol->output_charset == POLICY_CHARSET_ISO2022JP;
     int have_subject = 0;
 
     for (int i = 0; i < n; i++) {
@@ -188,7 +188,7 @@ static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res
             char *tagged = dec ? textmail_subject(e->pol, dec) : NULL;
             if (dec && !e->rep->subject)
                 e->rep->subject = strdup(dec);
-            value = tagged ? textmail_encode("Subject", tagged, hcharset, 0) : NULL;
+            value = tagged ? hdrencode_text(tagged, jis, strlen("Subject")) : NULL;
             free(dec);
             free(tagged);
         } else if (textmail_clean(raw, strlen(raw))) {
@@ -208,7 +208,7 @@ static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res
     }
     if (!have_subject && e->pol->subject_tag && *e->pol->subject_tag &&
         textmail_add_header(res, "Subject",
-                            textmail_encode("Subject", e->pol->subject_tag, hcharset, 0)) < 0)
+                            hdrencode_text(e->pol->subject_tag, jis, strlen("Subject"))) < 0)
         return -1;
     char *result = NULL;
     if (asprintf(&result, "mode=%s; removed=%u; parts=%zu; findings=%zu",

@@ -7,7 +7,10 @@ decoded result must and must not contain. For tests/hostile/NAME.eml: the
 exit status must be the one in NAME.expect, and a delivered result must be
 a single text/plain part without any of the forbidden content.
 
-Expectation lines:  exit: N | body: TEXT | !body: TEXT | subject: TEXT |
+tests/variants/NAME.eml are samples run with another config (a `config:`
+line), golden-checked like the samples.
+
+Expectation lines:  config: PATH | exit: N | body: TEXT | !body: TEXT | subject: TEXT |
                     header: Name: value | !header: Name | charset: NAME |
                     report: KEY=VALUE (top-level JSON key) | finding: KIND |
                     part: PATH ACTION [DETECTED-TYPE]
@@ -23,10 +26,19 @@ passed = failed = 0
 NEVER = [b'MZ\x90\x00', b'TVqQAAMAAAAEAAAA', b'\x00']
 
 
-def run(path, extra=()):
+def conf_of(expect):
+    """The config a case runs with: a `config: PATH` line, else the sample config."""
+    if os.path.exists(expect):
+        for l in open(expect, encoding='utf-8'):
+            if l.startswith('config: '):
+                return l[8:].strip()
+    return CONF
+
+
+def run(path, conf, extra=()):
     with tempfile.TemporaryDirectory() as d:
         rep = os.path.join(d, 'r.json')
-        p = subprocess.run([MUGAI, 'sanitize', '-c', CONF, '--report', rep, *extra, path],
+        p = subprocess.run([MUGAI, 'sanitize', '-c', conf, '--report', rep, *extra, path],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         report = json.load(open(rep)) if os.path.exists(rep) else None
     return p.returncode, p.stdout, p.stderr.decode('utf-8', 'replace'), report
@@ -74,7 +86,7 @@ def check_expect(name, expect_path, rc, out, report, errors):
         return
     msg, text = check_delivered(out, errors)
     for l in lines:
-        if not l or l.startswith('#') or l.startswith('exit: '):
+        if not l or l.startswith('#') or l.startswith('exit: ') or l.startswith('config: '):
             continue
         key, _, val = l.partition(': ')
         if key == 'body' and val not in text:
@@ -113,7 +125,8 @@ def case(name, path, expect, golden):
     global passed, failed
     errors = []
     try:
-        rc, out, err, report = run(path)
+        conf = conf_of(expect)
+        rc, out, err, report = run(path, conf)
         if rc < 0 or rc not in (0, 2, 75):
             errors.append('exit %d (stderr: %s)' % (rc, err.strip()))
         if rc != 0 and '\n' in err.strip():
@@ -127,7 +140,7 @@ def case(name, path, expect, golden):
         if rc == 0:
             # Same bytes again, and the same when read from a pipe.
             with open(path, 'rb') as f:
-                p = subprocess.run([MUGAI, 'sanitize', '-c', CONF, '-'], stdin=f,
+                p = subprocess.run([MUGAI, 'sanitize', '-c', conf, '-'], stdin=f,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
             if p.stdout != out:
                 errors.append('output from stdin differs (not deterministic?)')
@@ -145,6 +158,10 @@ for f in sorted(os.listdir('samples')):
     if f.endswith('.eml'):
         n = f[:-4]
         case('samples/' + n, 'samples/' + f, 'tests/golden/%s.expect' % n, 'tests/golden/%s.out' % n)
+for f in sorted(os.listdir('tests/variants')):
+    if f.endswith('.eml'):
+        n = f[:-4]
+        case('variants/' + n, 'tests/variants/' + f, 'tests/variants/%s.expect' % n, 'tests/variants/%s.out' % n)
 for f in sorted(os.listdir('tests/hostile')):
     if f.endswith('.eml'):
         n = f[:-4]
