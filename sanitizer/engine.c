@@ -34,17 +34,29 @@
 #include "sanitizer/uuextract.h"
 #include "sanitizer/urlfilter.h"
 
+static EVP_MD *engine_sha256_md;
+
+/* engine_sha256 - the SHA-256 implementation, fetched once (a fetch per use is slow in OpenSSL 3) */
+static const EVP_MD *engine_sha256(void)
+{
+    return engine_sha256_md ? engine_sha256_md : EVP_sha256();
+}
+
 /* engine_global_init - once per process, before threads */
 void engine_global_init(void)
 {
     g_mime_init();
     xmlInitParser();
+    if (!engine_sha256_md)
+        engine_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
 /* engine_global_done - undo engine_global_init at exit */
 void engine_global_done(void)
 {
     filetype_thread_done();
+    EVP_MD_free(engine_sha256_md);
+    engine_sha256_md = NULL;
     g_mime_shutdown();
     xmlCleanupParser();
 }
@@ -204,6 +216,30 @@ static void engine_hex(const unsigned char *d, unsigned n, char *out)
     out[2 * n] = 0;
 }
 
+/*
+ * engine_text_like - content that is text in some charset: no NUL, almost
+ * no control octets (ESC, TAB, CR, LF, FF allowed), and none of the
+ * container signatures that make a file dangerous whatever else it holds.
+ */
+static int engine_text_like(const char *s, size_t len)
+{
+    static const char *const sigs[] = { "MZ", "\x7f" "ELF", "PK\x03\x04", "%PDF",
+                                        "\xd0\xcf\x11\xe0", "Rar!", "7z\xbc\xaf" };
+    size_t ctl = 0;
+
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
+        if (len >= strlen(sigs[i]) && memcmp(s, sigs[i], strlen(sigs[i])) == 0)
+            return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0)
+            return 0;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+            ctl++;
+    }
+    return ctl * 100 <= len;
+}
+
 /* engine_content - decode a leaf once: hash, size, true type, optional text */
 static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
                           strbuf *text, int *text_cut)
@@ -216,7 +252,7 @@ static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
 
     s.sha = EVP_MD_CTX_new();
     s.magic = malloc(LIMITS_MAGIC_BYTES);
-    if (!s.sha || !s.magic || EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL) != 1) {
+    if (!s.sha || !s.magic || EVP_DigestInit_ex(s.sha, engine_sha256(), NULL) != 1) {
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         goto done;
     }
@@ -236,7 +272,9 @@ static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
     }
     engine_hex(md, mdlen, rp->sha256);
     rp->size = s.size;
-    if (!(rp->detected_type = filetype_detect(s.magic, s.magic_len))) {
+    /* Body text only needs to be shown to be text; attachments get the full rules. */
+    int light = text && engine_text_like((const char *)s.magic, s.magic_len);
+    if (!(rp->detected_type = filetype_detect_light(s.magic, s.magic_len, light))) {
         engine_fail(e, ENGINE_STOP_ERROR, "libmagic is not usable");
         goto done;
     }
@@ -297,7 +335,7 @@ static int engine_uu_block(void *ctx, const char *name, const unsigned char *dat
     if (!rp || !(rp->filename = strdup(name)) ||
         !(rp->declared_type = strdup("application/x-uuencode")) ||
         !(rp->reason = strdup("uuencode")) ||
-        EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+        EVP_Digest(data, len, md, &mdlen, engine_sha256(), NULL) != 1 ||
         !(rp->detected_type = filetype_detect(data, len < LIMITS_MAGIC_BYTES ? len : LIMITS_MAGIC_BYTES))) {
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         return -1;
@@ -396,30 +434,6 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
         return -1;
     }
     return 0;
-}
-
-/*
- * engine_text_like - content that is text in some charset: no NUL, almost
- * no control octets (ESC, TAB, CR, LF, FF allowed), and none of the
- * container signatures that make a file dangerous whatever else it holds.
- */
-static int engine_text_like(const char *s, size_t len)
-{
-    static const char *const sigs[] = { "MZ", "\x7f" "ELF", "PK\x03\x04", "%PDF",
-                                        "\xd0\xcf\x11\xe0", "Rar!", "7z\xbc\xaf" };
-    size_t ctl = 0;
-
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
-        if (len >= strlen(sigs[i]) && memcmp(s, sigs[i], strlen(sigs[i])) == 0)
-            return 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0)
-            return 0;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
-            ctl++;
-    }
-    return ctl * 100 <= len;
 }
 
 /* engine_leaf - account for one leaf; use it as body text when its role allows */
@@ -622,7 +636,7 @@ static int engine_unparsed(engine_ctx *e, GMimeObject *o, const char *path, cons
 
     if (!rp || !(rp->declared_type = engine_lower(mime ? mime : "multipart/mixed")) ||
         !(rp->reason = strdup("unparsed")) ||
-        EVP_Digest(raw, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+        EVP_Digest(raw, len, md, &mdlen, engine_sha256(), NULL) != 1 ||
         !(rp->detected_type = filetype_detect(raw, len < LIMITS_MAGIC_BYTES ? len : LIMITS_MAGIC_BYTES))) {
         g_free(mime);
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
@@ -818,7 +832,7 @@ static int engine_message_sha256(engine_ctx *e, int fd)
     unsigned mdlen = 0;
     int rc = -1;
 
-    if (!buf || !sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1 ||
+    if (!buf || !sha || EVP_DigestInit_ex(sha, engine_sha256(), NULL) != 1 ||
         lseek(fd, 0, SEEK_SET) < 0)
         goto done;
     for (;;) {

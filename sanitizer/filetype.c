@@ -15,7 +15,7 @@
 #include <strings.h>
 #include "sanitizer/filetype.h"
 
-static pthread_key_t filetype_key;
+static pthread_key_t filetype_key, filetype_light_key;
 static pthread_once_t filetype_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t filetype_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -25,51 +25,67 @@ static void filetype_cookie_free(void *cookie)
     magic_close((magic_t)cookie);
 }
 
-/* filetype_key_init - create the per-thread key once */
+/* filetype_key_init - create the per-thread keys once */
 static void filetype_key_init(void)
 {
     (void)pthread_key_create(&filetype_key, filetype_cookie_free);
+    (void)pthread_key_create(&filetype_light_key, filetype_cookie_free);
 }
 
-/* filetype_cookie - this thread's cookie, created on first use */
-static magic_t filetype_cookie(void)
+/*
+ * filetype_cookie - this thread's cookie, created on first use. The light
+ * cookie skips the magic file's text rules (regular expressions over the
+ * whole sample), which cost far more than the rest for text content.
+ */
+static magic_t filetype_cookie(int light)
 {
     pthread_once(&filetype_once, filetype_key_init);
-    magic_t m = pthread_getspecific(filetype_key);
+    pthread_key_t key = light ? filetype_light_key : filetype_key;
+    magic_t m = pthread_getspecific(key);
     if (m)
         return m;
     pthread_mutex_lock(&filetype_lock);
     /* No decompression: archives are opened by our own bounded code. */
-    m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS);
+    m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
+                   (light ? MAGIC_NO_CHECK_SOFT : 0));
     if (m && magic_load(m, NULL) != 0) {
         magic_close(m);
         m = NULL;
     }
     pthread_mutex_unlock(&filetype_lock);
-    if (m && pthread_setspecific(filetype_key, m) != 0) {
+    if (m && pthread_setspecific(key, m) != 0) {
         magic_close(m);
         m = NULL;
     }
     return m;
 }
 
-/* filetype_thread_done - free this thread's libmagic cookie */
+/* filetype_thread_done - free this thread's libmagic cookies */
 void filetype_thread_done(void)
 {
     pthread_once(&filetype_once, filetype_key_init);
-    magic_t m = pthread_getspecific(filetype_key);
-    if (m) {
-        magic_close(m);
-        pthread_setspecific(filetype_key, NULL);
+    for (int i = 0; i < 2; i++) {
+        pthread_key_t key = i ? filetype_light_key : filetype_key;
+        magic_t m = pthread_getspecific(key);
+        if (m) {
+            magic_close(m);
+            pthread_setspecific(key, NULL);
+        }
     }
 }
 
 /* filetype_detect - MIME type of content, malloc'ed */
 char *filetype_detect(const void *buf, size_t len)
 {
+    return filetype_detect_light(buf, len, 0);
+}
+
+/* filetype_detect_light - the same, optionally without the text rules */
+char *filetype_detect_light(const void *buf, size_t len, int light)
+{
     if (len == 0)
         return strdup("application/x-empty");
-    magic_t m = filetype_cookie();
+    magic_t m = filetype_cookie(light);
     if (!m)
         return NULL;
     const char *t = magic_buffer(m, buf, len);

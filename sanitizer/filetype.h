@@ -25,6 +25,14 @@ typedef enum {
  */
 char *filetype_detect(const void *buf, size_t len);
 
+/*
+ * filetype_detect_light - filetype_detect, but with light set the magic
+ * file's text rules are skipped: for content already known to be text
+ * (no NUL, no binary signature) that is to be shown as text anyway, where
+ * those rules would only name the kind of text at many times the cost.
+ */
+char *filetype_detect_light(const void *buf, size_t len, int light);
+
 /* filetype_family_of - the family of a MIME type (detected or declared) */
 filetype_family filetype_family_of(const char *mime);
 

@@ -14,10 +14,8 @@
 #include "sanitizer/limits.h"
 #include "sanitizer/strbuf.h"
 
-/* Raw octets per word: 45 → 60 base64 characters; "=?UTF-8?B?" + "?=" → 72. */
-#define HDRENCODE_UTF8_RAW	45
-/* "=?ISO-2022-JP?B?" + 56 + "?=" = 74 */
-#define HDRENCODE_JIS_RAW	42
+#define HDRENCODE_UTF8_PREFIX	"=?UTF-8?B?"
+#define HDRENCODE_JIS_PREFIX	"=?ISO-2022-JP?B?"
 
 /* hdrencode_needs - 1 if the text cannot stand as plain ASCII */
 static int hdrencode_needs(const char *s)
@@ -52,14 +50,23 @@ static void hdrencode_b64(strbuf *b, const unsigned char *in, size_t len)
     }
 }
 
+/* hdrencode_raw_max - raw octets that fit a word on a line with `used` columns taken */
+static size_t hdrencode_raw_max(int jis, size_t used)
+{
+    size_t over = strlen(jis ? HDRENCODE_JIS_PREFIX : HDRENCODE_UTF8_PREFIX) + 2;
+    size_t room = LIMITS_HEADER_LINE > used + over ? LIMITS_HEADER_LINE - used - over : 4;
+    return room / 4 * 3 > 3 ? room / 4 * 3 : 3;
+}
+
 /* hdrencode_words - encode all of s as words of one charset; -1 if a run cannot be carried */
-static int hdrencode_words(const char *s, int jis, strbuf *out)
+static int hdrencode_words(const char *s, int jis, size_t name_len, strbuf *out)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t max = jis ? HDRENCODE_JIS_RAW : HDRENCODE_UTF8_RAW;
     int first = 1;
 
     while (*p) {
+        /* The first word follows "Name: ", the others a folding space. */
+        size_t max = hdrencode_raw_max(jis, first ? name_len + 2 : 1);
         size_t take = 0, enc_len = 0;
         char *enc = NULL;
         /* Grow the run one character at a time while it still fits. */
@@ -94,7 +101,7 @@ static int hdrencode_words(const char *s, int jis, strbuf *out)
         if (!first)
             strbuf_puts(out, "\n ");
         first = 0;
-        strbuf_puts(out, jis ? "=?ISO-2022-JP?B?" : "=?UTF-8?B?");
+        strbuf_puts(out, jis ? HDRENCODE_JIS_PREFIX : HDRENCODE_UTF8_PREFIX);
         hdrencode_b64(out, jis ? (const unsigned char *)enc : p, jis ? enc_len : take);
         strbuf_puts(out, "?=");
         free(enc);
@@ -108,14 +115,13 @@ char *hdrencode_text(const char *utf8, int iso2022jp, size_t name_len)
 {
     strbuf b = { 0 };
 
-    (void)name_len;	/* every word fits a line of its own after any field name */
     if (!hdrencode_needs(utf8) && strlen(utf8) + name_len + 2 <= LIMITS_HEADER_LINE)
         return strdup(utf8);
-    if (iso2022jp && hdrencode_words(utf8, 1, &b) == 0)
+    if (iso2022jp && hdrencode_words(utf8, 1, name_len, &b) == 0)
         return strbuf_steal(&b, NULL);
     strbuf_free(&b);
     b = (strbuf){ 0 };
-    if (hdrencode_words(utf8, 0, &b) < 0) {
+    if (hdrencode_words(utf8, 0, name_len, &b) < 0) {
         strbuf_free(&b);
         return NULL;
     }
