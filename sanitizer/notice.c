@@ -134,7 +134,7 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
         strbuf_puts(&b, "[Sanitized] This mail came from the internet and was converted\n"
                         "to plain text before delivery.\n");
         if (info->html_converted)
-            strbuf_puts(&b, "The HTML body was converted to text; links are listed at the end.\n");
+            strbuf_puts(&b, "The HTML body was converted to text; any links are listed at the end.\n");
         if (info->truncated)
             strbuf_printf(&b, "The body was longer than %llu bytes and was cut there.\n",
                           info->text_limit);
@@ -147,7 +147,7 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
         strbuf_puts(&b, "【無害化通知】このメールはインターネットから受信したため、\n"
                         "本文をテキストに変換して配信しています。\n");
         if (info->html_converted)
-            strbuf_puts(&b, "HTML形式の本文はテキストに変換し、リンク先は末尾に列挙しました。\n");
+            strbuf_puts(&b, "HTML形式の本文はテキストに変換しました（リンク先は末尾に列挙）。\n");
         if (info->truncated)
             strbuf_printf(&b, "本文が %llu バイトを超えたため、以降を省略しました。\n",
                           info->text_limit);
