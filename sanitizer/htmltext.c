@@ -34,6 +34,7 @@
 #include "sanitizer/htmltext.h"
 #include "sanitizer/limits.h"
 #include "sanitizer/strbuf.h"
+#include "sanitizer/textwrap.h"
 
 /* Open nodes libxml2 may hold in the tree; it stops parsing beyond 256. */
 #define TREE_DEPTH	(LIMITS_HTML_DEPTH < 240 ? LIMITS_HTML_DEPTH : 240)
@@ -46,10 +47,16 @@
 
 /* How an element is rendered. */
 enum ekind {
-    E_INLINE, E_SKIP, E_BLOCK, E_DIV, E_BR, E_HR, E_PRE, E_LIST, E_LI,
+    E_INLINE, E_SKIP, E_VOID, E_BLOCK, E_DIV, E_BR, E_HR, E_PRE, E_LIST, E_LI,
     E_DL, E_DT, E_DD, E_H12, E_H36, E_QUOTE, E_A, E_IMG, E_INPUT,
     E_TABLE, E_CAPTION, E_ROWS, E_TR, E_CELL
 };
+
+/*
+ * E_VOID: elements that are empty in HTML5 but that libxml2 2.9 parses as
+ * containers (embed, source, ...); what it puts inside them is really what
+ * follows them, so it is rendered, and their own attributes never hide it.
+ */
 
 /* How table parts are handled inside the innermost table. */
 enum tmode { T_NONE, T_GRID, T_LAYOUT, T_FLAT };
@@ -63,25 +70,25 @@ static const struct {
 } elements[] = {
     { "a", E_A }, { "address", E_BLOCK }, { "applet", E_SKIP }, { "area", E_SKIP },
     { "article", E_BLOCK }, { "aside", E_DIV }, { "audio", E_SKIP }, { "base", E_SKIP },
-    { "basefont", E_SKIP }, { "bgsound", E_SKIP }, { "blockquote", E_QUOTE }, { "br", E_BR },
+    { "basefont", E_SKIP }, { "bgsound", E_VOID }, { "blockquote", E_QUOTE }, { "br", E_BR },
     { "canvas", E_SKIP }, { "caption", E_CAPTION }, { "center", E_BLOCK }, { "col", E_SKIP },
     { "colgroup", E_SKIP }, { "datalist", E_SKIP }, { "dd", E_DD }, { "details", E_DIV },
     { "dialog", E_DIV }, { "dir", E_LIST }, { "div", E_DIV }, { "dl", E_DL }, { "dt", E_DT },
-    { "embed", E_SKIP }, { "fieldset", E_BLOCK }, { "figcaption", E_DIV }, { "figure", E_BLOCK },
+    { "embed", E_VOID }, { "fieldset", E_BLOCK }, { "figcaption", E_DIV }, { "figure", E_BLOCK },
     { "footer", E_BLOCK }, { "form", E_BLOCK }, { "frame", E_SKIP }, { "frameset", E_SKIP },
     { "h1", E_H12 }, { "h2", E_H12 }, { "h3", E_H36 }, { "h4", E_H36 }, { "h5", E_H36 },
     { "h6", E_H36 }, { "head", E_SKIP }, { "header", E_BLOCK }, { "hgroup", E_DIV },
     { "hr", E_HR }, { "iframe", E_SKIP }, { "image", E_IMG }, { "img", E_IMG },
-    { "input", E_INPUT }, { "legend", E_DIV }, { "li", E_LI }, { "link", E_SKIP },
+    { "input", E_INPUT }, { "keygen", E_VOID }, { "legend", E_DIV }, { "li", E_LI }, { "link", E_SKIP },
     { "listing", E_PRE }, { "main", E_DIV }, { "map", E_SKIP }, { "math", E_SKIP },
     { "menu", E_LIST }, { "meta", E_SKIP }, { "nav", E_DIV }, { "noembed", E_SKIP },
     { "noframes", E_SKIP }, { "noscript", E_SKIP }, { "object", E_SKIP }, { "ol", E_LIST },
     { "optgroup", E_SKIP }, { "option", E_SKIP }, { "p", E_BLOCK }, { "param", E_SKIP },
     { "plaintext", E_PRE }, { "pre", E_PRE }, { "script", E_SKIP }, { "section", E_BLOCK },
-    { "select", E_SKIP }, { "source", E_SKIP }, { "style", E_SKIP }, { "summary", E_DIV },
+    { "select", E_SKIP }, { "source", E_VOID }, { "style", E_SKIP }, { "summary", E_DIV },
     { "svg", E_SKIP }, { "table", E_TABLE }, { "tbody", E_ROWS }, { "td", E_CELL },
     { "template", E_SKIP }, { "tfoot", E_ROWS }, { "th", E_CELL }, { "thead", E_ROWS },
-    { "title", E_SKIP }, { "tr", E_TR }, { "track", E_SKIP }, { "ul", E_LIST },
+    { "title", E_SKIP }, { "tr", E_TR }, { "track", E_VOID }, { "ul", E_LIST },
     { "video", E_SKIP }, { "xmp", E_PRE },
 };
 
@@ -158,6 +165,7 @@ typedef struct frame {
     int		ordered;
     int		cell;		/* 1: grid cell, 2: overflow cell */
     int		saved_thead;
+    char	rule;		/* underline of an h1/h2 */
     long	counter;
     size_t	saved_list;
     enum tmode	saved_tmode;
@@ -206,6 +214,7 @@ typedef struct parse_state {
     size_t	over;		/* open elements below TREE_DEPTH */
     size_t	hide;		/* over-level of the outermost hidden one, 0 none */
     int		stopped;
+    int		oom;
 } parse_state;
 
 /* ---- characters --------------------------------------------------- */
@@ -282,72 +291,20 @@ static int invisible(unsigned cp)
            (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
 }
 
-/* Wide (two-column) ranges of East Asian Width W and F. */
-static const unsigned wide_ranges[][2] = {
-    { 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a }, { 0x23e9, 0x23ec },
-    { 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 }, { 0x25fd, 0x25fe }, { 0x2614, 0x2615 },
-    { 0x2648, 0x2653 }, { 0x267f, 0x267f }, { 0x2693, 0x2693 }, { 0x26a1, 0x26a1 },
-    { 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 }, { 0x26ce, 0x26ce },
-    { 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea }, { 0x26f2, 0x26f3 }, { 0x26f5, 0x26f5 },
-    { 0x26fa, 0x26fa }, { 0x26fd, 0x26fd }, { 0x2705, 0x2705 }, { 0x270a, 0x270b },
-    { 0x2728, 0x2728 }, { 0x274c, 0x274c }, { 0x274e, 0x274e }, { 0x2753, 0x2755 },
-    { 0x2757, 0x2757 }, { 0x2795, 0x2797 }, { 0x27b0, 0x27b0 }, { 0x27bf, 0x27bf },
-    { 0x2b1b, 0x2b1c }, { 0x2b50, 0x2b50 }, { 0x2b55, 0x2b55 }, { 0x2e80, 0x303e },
-    { 0x3041, 0x3247 }, { 0x3250, 0x4dbf }, { 0x4e00, 0xa4c6 }, { 0xa960, 0xa97c },
-    { 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6b },
-    { 0xff01, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x16fe0, 0x18cff }, { 0x1b000, 0x1b2ff },
-    { 0x1f004, 0x1f004 }, { 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
-    { 0x1f200, 0x1f251 }, { 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff }, { 0x1f7e0, 0x1f7eb },
-    { 0x1f90c, 0x1f9ff }, { 0x1fa70, 0x1faff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
-};
-
-/* cp_wide - East Asian wide or full-width */
-static int cp_wide(unsigned cp)
-{
-    size_t lo = 0, hi = sizeof(wide_ranges) / sizeof(wide_ranges[0]);
-
-    if (cp < 0x1100)
-        return 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (cp < wide_ranges[mid][0])
-            hi = mid;
-        else if (cp > wide_ranges[mid][1])
-            lo = mid + 1;
-        else
-            return 1;
-    }
-    return 0;
-}
-
-/* cp_width - display columns of one character */
-static size_t cp_width(unsigned cp)
-{
-    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || invisible(cp))
-        return 0;
-    if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
-        cp == 0x3099 || cp == 0x309a || (cp >= 0xe0100 && cp <= 0xe01ef))
-        return 0;
-    return cp_wide(cp) ? 2 : 1;
-}
-
-/* str_width - display columns of a UTF-8 string */
+/* str_width - display columns of a UTF-8 string, as textwrap counts them */
 static size_t str_width(const char *s, size_t n)
 {
-    size_t w = 0;
-    unsigned cp;
-
-    for (size_t i = 0; i < n; ) {
-        i += utf8_dec((const unsigned char *)s + i, n - i, &cp);
-        w += cp_width(cp);
-    }
-    return w;
+    return textwrap_width(s, n);
 }
 
 /* joins_cjk - a line break between two such characters is no space (CSS Text 3) */
 static int joins_cjk(unsigned cp)
 {
-    return cp_wide(cp) && !(cp >= 0xac00 && cp <= 0xd7a3) && !(cp >= 0x1100 && cp <= 0x115f);
+    char b[4];
+
+    if (cp < 0x1100 || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x115f))
+        return 0;	/* Hangul is written with spaces */
+    return str_width(b, utf8_enc(cp, b)) == 2;
 }
 
 /* ---- sink --------------------------------------------------------- */
@@ -391,6 +348,8 @@ static void sink_flush(sink *s)
     size_t fl;
     char *f;
 
+    if (s->text.oom)
+        s->oom = 1;
     if (s->text.len == 0)
         return;
     f = urlfilter_text(s->pol, s->text.s, s->text.len, &fl);
@@ -658,51 +617,62 @@ static int css_zero(const char *v)
     return 1;
 }
 
-/* style_hides - an inline style that makes the element invisible */
+/* decl_hides - one CSS declaration (lower case, no blanks) that hides its element */
+static int decl_hides(char *decl)
+{
+    char *v = strchr(decl, ':'), *imp;
+
+    if (!v)
+        return 0;
+    *v++ = 0;
+    if ((imp = strstr(v, "!important")) != NULL)
+        *imp = 0;
+    if (!strcmp(decl, "display"))
+        return !strcmp(v, "none");
+    if (!strcmp(decl, "visibility"))
+        return !strcmp(v, "hidden") || !strcmp(v, "collapse");
+    if (!strcmp(decl, "mso-hide"))
+        return !strcmp(v, "all");
+    if (!strcmp(decl, "font-size") || !strcmp(decl, "opacity") || !strcmp(decl, "max-height"))
+        return css_zero(v);
+    return 0;
+}
+
+/*
+ * style_hides - an inline style that makes the element invisible; read
+ * without blanks, CSS comments or case ("DISPLAY : none" is display:none),
+ * one declaration at a time (longer ones are none of those above)
+ */
 static int style_hides(const char *style)
 {
-    char *n = malloc(strlen(style) + 2), *d, *next;
-    int hidden = 0;
+    char decl[256];
+    size_t dn = 0;
+    int toolong = 0;
 
-    if (!n)
-        return 1;	/* cannot tell: hiding is the safe side */
-    /* lower case, without blanks and comments: "DISPLAY : none" == "display:none" */
-    d = n;
-    for (const char *p = style; *p; p++) {
+    for (const char *p = style; ; p++) {
         if (p[0] == '/' && p[1] == '*') {
             const char *e = strstr(p + 2, "*/");
             if (!e)
-                break;
-            p = e + 1;
+                p += strlen(p) - 1;	/* the rest is a comment */
+            else
+                p = e + 1;
             continue;
         }
-        if ((unsigned char)*p <= 0x20)
-            continue;
-        *d++ = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+        if (*p == ';' || *p == 0) {
+            decl[dn] = 0;
+            if (!toolong && decl_hides(decl))
+                return 1;
+            if (*p == 0)
+                return 0;
+            dn = 0;
+            toolong = 0;
+        } else if ((unsigned char)*p > 0x20) {
+            if (dn + 1 < sizeof(decl))
+                decl[dn++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+            else
+                toolong = 1;
+        }
     }
-    *d = 0;
-    for (char *decl = n; decl && !hidden; decl = next) {
-        char *v, *imp;
-        next = strchr(decl, ';');
-        if (next)
-            *next++ = 0;
-        if (!(v = strchr(decl, ':')))
-            continue;
-        *v++ = 0;
-        if ((imp = strstr(v, "!important")) != NULL)
-            *imp = 0;
-        if (!strcmp(decl, "display"))
-            hidden = !strcmp(v, "none");
-        else if (!strcmp(decl, "visibility"))
-            hidden = !strcmp(v, "hidden") || !strcmp(v, "collapse");
-        else if (!strcmp(decl, "mso-hide"))
-            hidden = !strcmp(v, "all");
-        else if (!strcmp(decl, "font-size") || !strcmp(decl, "opacity") ||
-                 !strcmp(decl, "max-height"))
-            hidden = css_zero(v);
-    }
-    free(n);
-    return hidden;
 }
 
 /* attr_hides - one attribute that hides its element */
@@ -800,7 +770,8 @@ static void image_label(policy_lang lang, const char *alt, strbuf *b)
     size_t body = b->len;
     for (size_t i = 0; i < n; ) {
         i += utf8_dec(s + i, n - i, &cp);
-        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0xa0) {
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0xa0 ||
+            cp == 0x2028 || cp == 0x2029) {
             space = b->len > body;
             continue;
         }
@@ -861,8 +832,12 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     if (ps->hide)
         return;
     k = classify((const char *)name);
-    if (k == E_SKIP || atts_hidden((const char *)name, atts) ||
-        (k == E_INPUT && !is_image_input(atts_value(atts, "type")))) {
+    if (k == E_VOID || !strcmp((const char *)name, "image")) {
+        /* see E_VOID: never hides what follows */
+        if (k == E_VOID || atts_hidden((const char *)name, atts))
+            k = E_INLINE;
+    } else if (k == E_SKIP || atts_hidden((const char *)name, atts) ||
+               (k == E_INPUT && !is_image_input(atts_value(atts, "type")))) {
         ps->hide = ps->over;
         return;
     }
@@ -871,7 +846,9 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         strbuf b = { 0 };
         if (alt && ps->chars) {
             image_label(ps->lang, alt, &b);
-            if (b.len)
+            if (b.oom)
+                ps->oom = 1;
+            else if (b.len)
                 ps->chars(ctx, (const xmlChar *)b.s, (int)b.len);
         }
         strbuf_free(&b);
@@ -896,7 +873,7 @@ static void sax_end(void *ctx, const xmlChar *name)
         ps->hide = 0;
     } else if (!ps->hide) {
         k = classify((const char *)name);
-        if (k != E_INLINE && k != E_A && k != E_IMG && k != E_INPUT && ps->chars)
+        if (k != E_INLINE && k != E_VOID && k != E_A && k != E_IMG && k != E_INPUT && ps->chars)
             ps->chars(ctx, (const xmlChar *)"\n", 1);
     }
     ps->over--;
@@ -1051,6 +1028,28 @@ static int attr_guard(const char *s, size_t n, strbuf *out)
     return out->oom ? -1 : 0;
 }
 
+/*
+ * nul_guard - libxml2 2.9 takes a NUL byte for the end of the input in
+ * places (inside a tag everything after it is lost), so each becomes
+ * U+FFFD first, as a browser reads one in a tag. Returns 0 and leaves *out
+ * empty when there is none, -1 when out of memory.
+ */
+static int nul_guard(const char *s, size_t n, strbuf *out)
+{
+    const char *z = memchr(s, 0, n), *end = s + n;
+
+    while (z) {
+        strbuf_append(out, s, (size_t)(z - s));
+        strbuf_puts(out, "\xef\xbf\xbd");
+        s = z + 1;
+        z = memchr(s, 0, (size_t)(end - s));
+    }
+    if (out->len == 0 && !out->oom)
+        return 0;
+    strbuf_append(out, s, (size_t)(end - s));
+    return out->oom ? -1 : 0;
+}
+
 /* parse - libxml2's HTML parser with the wrappers; UTF-8 forced, no network */
 static xmlDocPtr parse(const char *html, size_t len, parse_state *ps, int *oom)
 {
@@ -1099,6 +1098,21 @@ static size_t note_hash(const char *s)
     return h;
 }
 
+/* note_find - the bucket of href: its note, or the free one to put it in; -1 when out of memory */
+static size_t note_find(conv *c, const char *href)
+{
+    size_t b;
+
+    if (!c->buckets && !(c->buckets = calloc(NOTE_BUCKETS, sizeof(*c->buckets)))) {
+        c->oom = 1;
+        return (size_t)-1;
+    }
+    for (b = note_hash(href) & (NOTE_BUCKETS - 1); c->buckets[b]; b = (b + 1) & (NOTE_BUCKETS - 1))
+        if (!strcmp(c->notes[c->buckets[b] - 1].href, href))
+            break;
+    return b;
+}
+
 /* removed_marker - what a footnote says when the policy removed its target */
 static const char *removed_marker(const conv *c, const char *href)
 {
@@ -1113,45 +1127,73 @@ static const char *removed_marker(const conv *c, const char *href)
     return en ? "[URL removed]" : "[URL削除]";
 }
 
-/* note_for - footnote number of a link target, 0 when it is not listed */
-static int note_for(conv *c, const char *href)
+/*
+ * clean - a copy with only valid UTF-8 and without control or invisible
+ * characters; a link target is cleaned before it is judged, since
+ * cleaning afterwards could join "https\u0085://" into a live URL
+ */
+static char *clean(const char *t)
 {
-    size_t h, b;
-    int removed = 0;
-    char *text, *key;
+    const unsigned char *p = (const unsigned char *)t;
+    size_t n = strlen(t);
+    strbuf b = { 0 };
+    unsigned cp;
+    char e[4];
 
-    if (!c->buckets && !(c->buckets = calloc(NOTE_BUCKETS, sizeof(*c->buckets)))) {
+    for (size_t i = 0; i < n; ) {
+        i += utf8_dec(p + i, n - i, &cp);
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || invisible(cp) || cp == 0x2028 || cp == 0x2029)
+            continue;
+        strbuf_append(&b, e, utf8_enc(cp, e));
+    }
+    if (strbuf_append(&b, "", 0) < 0) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    return strbuf_steal(&b, NULL);
+}
+
+/* note_for - footnote number of a link target, 0 when it is not listed */
+static int note_for(conv *c, const char *raw)
+{
+    size_t b;
+    int removed = 0;
+    char *text, *href = clean(raw);
+
+    if (!href) {
         c->oom = 1;
         return 0;
     }
-    h = note_hash(href);
-    for (b = h & (NOTE_BUCKETS - 1); c->buckets[b]; b = (b + 1) & (NOTE_BUCKETS - 1))
-        if (!strcmp(c->notes[c->buckets[b] - 1].href, href))
-            return (int)c->buckets[b];
-    if (c->nnotes >= LIMITS_FOOTNOTES)
+    b = note_find(c, href);
+    if (b == (size_t)-1 || c->buckets[b]) {
+        int num = b == (size_t)-1 ? 0 : (int)c->buckets[b];
+        free(href);
+        return num;
+    }
+    if (c->nnotes >= LIMITS_FOOTNOTES) {
+        free(href);
         return 0;
+    }
     text = urlfilter_link(&c->pol, href, &removed);
-    if (!text && removed)
-        text = strdup(removed_marker(c, href));
-    if (!text)
+    if (!text && removed && !(text = strdup(removed_marker(c, href))))
+        c->oom = 1;
+    if (!text) {
+        free(href);
         return 0;
+    }
     if (c->nnotes == c->notecap) {
         size_t nc = c->notecap ? c->notecap * 2 : 16;
         note *nn = realloc(c->notes, nc * sizeof(*nn));
         if (!nn) {
             free(text);
+            free(href);
             c->oom = 1;
             return 0;
         }
         c->notes = nn;
         c->notecap = nc;
     }
-    if (!(key = strdup(href))) {
-        free(text);
-        c->oom = 1;
-        return 0;
-    }
-    c->notes[c->nnotes].href = key;
+    c->notes[c->nnotes].href = href;
     c->notes[c->nnotes].text = text;
     c->buckets[b] = ++c->nnotes;
     return (int)c->nnotes;
@@ -1172,7 +1214,7 @@ static void put_notes(conv *c)
         int k = snprintf(num, sizeof(num), "[%zu] ", i + 1);
         sink_open(s);
         sink_put(s, num, (size_t)k);
-        /* the target is already rendered by urlfilter_link */
+        /* the target is already cleaned and rendered by urlfilter_link */
         sink_put(s, c->notes[i].text, strlen(c->notes[i].text));
         sink_close(s, 1);
     }
@@ -1492,12 +1534,13 @@ static int table_grid(conv *c, table *t, sink *dst)
         if (!any)
             continue;
         for (size_t h = 0; h < height && !dst->full; h++) {
-            size_t ci = row->first, cend = row->first + row->n;
+            size_t ci = row->first, cend = row->first + row->n, used = 0;
             line.len = 0;
             for (size_t kk = 0; kk < nkept && kept_at[kk] <= lastcol; kk++) {
-                size_t k = kept_at[kk], width = w[k], ln, span_end = k + 1;
+                size_t k = kept_at[kk], width = w[k], ln = 0, span_end;
                 const char *p = "";
-                ln = 0;
+                if (kk > 0)
+                    strbuf_append(&line, " | ", 3);
                 while (ci < cend && t->cells[ci].col < k)
                     ci++;
                 if (ci < cend && t->cells[ci].col == k) {
@@ -1511,15 +1554,16 @@ static int table_grid(conv *c, table *t, sink *dst)
                     p = cell_line(tc, &ln);
                     ci++;
                 }
-                if (line.len > 0 || kept_at[0] != k)
-                    strbuf_append(&line, " | ", 3);
+                if (ln > 0)
+                    used = line.len + ln;
                 pad_cell(&line, p, ln, width, kk + 1 >= nkept || kept_at[kk + 1] > lastcol);
             }
             if (line.oom) {
                 c->oom = 1;
                 break;
             }
-            sink_line(dst, line.s, line.len);
+            /* nothing after the last cell that has text on this line */
+            sink_line(dst, line.s, used);
         }
         if (row->header && r + 1 < t->nrows && !t->rows[r + 1].header) {
             line.len = 0;
@@ -1632,19 +1676,26 @@ static int enter(conv *c, const xmlNode *n, size_t depth)
     frame *f;
     char mark[24];
 
-    if (k == E_SKIP || node_hidden(n))
+    if (k == E_SKIP)
         return 0;
+    if (node_hidden(n)) {
+        if (k != E_VOID && strcmp(name, "image") != 0)
+            return 0;
+        k = E_VOID;	/* hidden itself, but not what libxml2 put inside */
+    }
     if (k == E_INPUT) {
         if (!is_image_input(node_attr(n, "type")))
             return 0;
         k = E_IMG;
     }
-    if (depth >= LIMITS_HTML_DEPTH && k != E_INLINE && k != E_A && k != E_IMG && k != E_BR)
+    if (depth >= LIMITS_HTML_DEPTH && k != E_INLINE && k != E_VOID && k != E_A && k != E_IMG &&
+        k != E_BR)
         k = E_DIV;	/* too deep for structure: flat text */
     if (!(f = frame_push(c, k)))
         return 0;
     switch (k) {
     case E_INLINE:
+    case E_VOID:
         break;
     case E_BLOCK:
     case E_DL:
@@ -1698,7 +1749,7 @@ static int enter(conv *c, const xmlNode *n, size_t depth)
         f->saved_measure = s->measure;
         s->measuring = 1;
         s->measure = 0;
-        f->counter = name[1] == '1' ? '=' : '-';	/* the underline */
+        f->rule = name[1] == '1' ? '=' : '-';
         break;
     case E_H36:
         sink_break(s, 2);
@@ -1818,7 +1869,7 @@ static void leave(conv *c)
         w = s->measure < UNDERLINE_MAX ? s->measure : UNDERLINE_MAX;
         if (w > 0) {
             char rule[UNDERLINE_MAX];
-            memset(rule, (int)f->counter, w);
+            memset(rule, f->rule, w);
             sink_line(s, rule, w);
         }
         s->measuring = f->saved_measuring;
@@ -1986,7 +2037,7 @@ char *htmltext_convert(const char *html, size_t len, const htmltext_options *o,
 {
     conv c;
     parse_state ps;
-    strbuf guarded = { 0 };
+    strbuf guarded = { 0 }, unnul = { 0 };
     xmlDocPtr doc;
     size_t max_out;
     int oom = 0;
@@ -2017,7 +2068,16 @@ char *htmltext_convert(const char *html, size_t len, const htmltext_options *o,
         c.truncated = 1;
     }
 
+    if (len > 0 && nul_guard(html, len, &unnul) < 0) {
+        strbuf_free(&unnul);
+        return NULL;
+    }
+    if (unnul.s) {
+        html = unnul.s;
+        len = unnul.len < INT_MAX ? unnul.len : INT_MAX;
+    }
     if (attr_guard(html, len, &guarded) < 0) {
+        strbuf_free(&unnul);
         strbuf_free(&guarded);
         return NULL;
     }
@@ -2027,8 +2087,10 @@ char *htmltext_convert(const char *html, size_t len, const htmltext_options *o,
         len = guarded.len < INT_MAX ? guarded.len : INT_MAX;
     }
     doc = parse(html, len, &ps, &oom);
+    strbuf_free(&unnul);
     strbuf_free(&guarded);
-    if (oom) {
+    if (oom || ps.oom) {
+        xmlFreeDoc(doc);
         sink_free(&c.top);
         return NULL;
     }

@@ -165,26 +165,32 @@ static size_t run_end(const char *s, size_t n, size_t i, int (*ok)(unsigned char
     return i;
 }
 
-/* match_mailto - end of "mailto:local@domain[?query]" at s[i], or 0 */
+/*
+ * match_mailto - end of "mailto:local@domain[?query]" at s[i], or 0. An
+ * address cut short by another scheme is taken as it is: defanging that
+ * one (mailto: loses its scheme) could otherwise complete this one.
+ */
 static size_t match_mailto(const char *s, size_t n, size_t i)
 {
-    size_t j = i + 7, local = j, domain, end;
+    size_t j = i + 7, local = j, domain, dend, q;
 
     j = run_end(s, n, j, is_local_char);
     if (j == local || j >= n || s[j] != '@')
         return 0;
     domain = ++j;
     j = run_end(s, n, j, is_domain_char);
-    /* cut short by another scheme: taken as it is, or defanging that one
-     * (mailto: loses its scheme) would complete this address */
     if (j < n && scheme_start(s + j, n - j))
         return j;
-    if (j < n && s[j] == '?')
-        j = run_end(s, n, j + 1, is_url_char);
-    end = trim_end(s, domain, j);
-    if (end == domain)
+    dend = trim_end(s, domain, j);
+    if (dend == domain)
         return 0;
-    return end;
+    if (j < n && s[j] == '?') {
+        q = run_end(s, n, j + 1, is_url_char);
+        if (q < n && scheme_start(s + q, n - q))
+            return q;
+        return trim_end(s, domain, q);
+    }
+    return dend;
 }
 
 /*
@@ -435,13 +441,13 @@ char *urlfilter_text(const urlfilter_policy *p, const char *text, size_t len,
     return strbuf_steal(&b, outlen);
 }
 
-/* utf8_invisible - length of an invisible format character at s, or 0 */
+/* utf8_invisible - length of an invisible format or C1 control character at s, or 0 */
 static size_t utf8_invisible(const unsigned char *s, size_t n)
 {
     unsigned cp;
 
-    if (n >= 2 && s[0] == 0xc2 && s[1] == 0xad)		/* soft hyphen */
-        return 2;
+    if (n >= 2 && s[0] == 0xc2 && (s[1] == 0xad || (s[1] >= 0x80 && s[1] <= 0x9f)))
+        return 2;		/* soft hyphen, C1 controls */
     if (n >= 2 && s[0] == 0xd8 && s[1] == 0x9c)		/* U+061C arabic letter mark */
         return 2;
     if (n < 3 || (s[0] & 0xf0) != 0xe0 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
@@ -449,7 +455,7 @@ static size_t utf8_invisible(const unsigned char *s, size_t n)
     cp = ((unsigned)(s[0] & 0x0f) << 12) | ((unsigned)(s[1] & 0x3f) << 6) | (s[2] & 0x3fu);
     if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) ||
-        cp == 0x180e || cp == 0xfeff)
+        cp == 0x2028 || cp == 0x2029 || cp == 0x180e || cp == 0xfeff)
         return 3;
     return 0;
 }
@@ -457,7 +463,8 @@ static size_t utf8_invisible(const unsigned char *s, size_t n)
 /*
  * normalize - the target as a browser reads it: no surrounding blanks or
  * controls, no tabs, line breaks or other controls inside ("java\nscript:"
- * is javascript:), and no invisible characters
+ * is javascript:); and no invisible characters, which a reader's display
+ * would drop after the target has been judged
  */
 static int normalize(strbuf *b, const char *url)
 {
@@ -507,26 +514,36 @@ static int scheme_is(const char *u, size_t slen, const char *name)
     return strlen(name) == slen && ci_prefix(u, slen, name) == slen;
 }
 
-/* link_web - defang a web target: scheme, then the host, then the rest as text */
+/*
+ * link_web - defang a web target: scheme, then the host, then the rest
+ * as text (a redirector's query may hold further URLs); the result is
+ * filtered once more as a whole, for targets without a scheme of their
+ * own whose pieces join into one ("*https:" + "//evil.example")
+ */
 static void link_web(const urlfilter_policy *p, strbuf *b, const char *u, size_t n, size_t slen)
 {
+    strbuf t = { 0 };
     size_t i = 0, h;
 
     if (slen) {
         if (scheme_is(u, slen, "https"))
-            strbuf_puts(b, "hxxps:");
+            strbuf_puts(&t, "hxxps:");
         else if (scheme_is(u, slen, "http"))
-            strbuf_puts(b, "hxxp:");
+            strbuf_puts(&t, "hxxp:");
         else
-            strbuf_puts(b, "fxp:");
+            strbuf_puts(&t, "fxp:");
         i = slen + 1;
     }
     while (i < n && (u[i] == '/' || u[i] == '\\'))
-        strbuf_append(b, u + i++, 1);
+        strbuf_append(&t, u + i++, 1);
     h = host_len(u + i, n - i);
-    put_host(b, u + i, h);
-    /* a redirector's query may hold further URLs */
-    filter_into(p, b, u + i + h, n - i - h);
+    put_host(&t, u + i, h);
+    filter_into(p, &t, u + i + h, n - i - h);
+    if (t.oom)
+        b->oom = 1;
+    else
+        filter_into(p, b, t.s ? t.s : "", t.len);
+    strbuf_free(&t);
 }
 
 /* urlfilter_link - render one link target (from an href) for the text */

@@ -281,6 +281,8 @@ static void test_link_defang(void **state)
     check_link(&defang, "https://evil\xe3\x80\x82" "example/", "hxxps://evil[.]example/", 0);
     check_link(&defang, "www.example.com/x", "www[.]example[.]com/x", 0);
     check_link(&defang, "//evil.example/x", "//evil[.]example/x", 0);
+    /* no scheme of its own, but one inside: the pieces must not rejoin live */
+    check_link(&defang, "*https://evil.example/", "*hxxps://evil[.]example/", 0);
     check_link(&defang, "mailto:a@b.example", "a[@]b[.]example", 0);
     check_link(&defang, "mailto:a@b.example?subject=hi&body=x", "a[@]b[.]example", 0);
     check_link(&defang, "tel:+81-3-1234-5678", "tel[:]+81-3-1234-5678", 0);
