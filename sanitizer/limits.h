@@ -86,4 +86,52 @@
 #define LIMITS_CHARSET_DETECT	(256u * 1024)	/* bytes given to libuchardet */
 #define LIMITS_HTML_META_SCAN	4096		/* HTML bytes searched for <meta charset> */
 
+/* Virus scanning (sanitizer/scan.c): libclamav engine limits. A file or
+ * scan over a limit is reported as "Heuristics.Limits.Exceeded", never as
+ * clean. */
+#define LIMITS_SCAN_MAX_SCANSIZE_DEFAULT	(200ull * 1024 * 1024)	/* bytes scanned per file, all layers */
+#define LIMITS_SCAN_MAX_SCANSIZE_MIN		(1ull * 1024 * 1024)
+#define LIMITS_SCAN_MAX_SCANSIZE_MAX		(4096ull * 1024 * 1024)
+#define LIMITS_SCAN_MAX_FILESIZE_DEFAULT	(100ull * 1024 * 1024)	/* one file inside a scan */
+#define LIMITS_SCAN_MAX_FILESIZE_MIN		(1ull * 1024 * 1024)
+#define LIMITS_SCAN_MAX_FILESIZE_MAX		(2048ull * 1024 * 1024)
+#define LIMITS_SCAN_MAX_RECURSION_DEFAULT	16	/* nested containers libclamav opens */
+#define LIMITS_SCAN_MAX_RECURSION_MIN		1
+#define LIMITS_SCAN_MAX_RECURSION_MAX		64
+#define LIMITS_SCAN_MAX_FILES_DEFAULT		10000	/* files libclamav extracts per scan */
+#define LIMITS_SCAN_MAX_FILES_MIN		1
+#define LIMITS_SCAN_MAX_FILES_MAX		1000000
+#define LIMITS_SCAN_MAX_TIME_DEFAULT		30000	/* ms per scan; below max_message_time */
+#define LIMITS_SCAN_MAX_TIME_MIN		100
+#define LIMITS_SCAN_MAX_TIME_MAX		280000
+/* Age of the signatures (seconds) beyond which mail is tempfailed; 0 turns
+ * the check off (only for the project's fixed test signatures). */
+#define LIMITS_SCAN_DB_AGE_DEFAULT		(7u * 24 * 3600)
+#define LIMITS_SCAN_DB_AGE_MIN			0
+#define LIMITS_SCAN_DB_AGE_MAX			(365u * 24 * 3600)
+#define LIMITS_SCAN_DB_DIR_DEFAULT		"/var/lib/clamav"
+#define LIMITS_SCAN_NAME			128	/* signature name kept */
+#define LIMITS_SCAN_MEM_MEMBER		(256u * 1024)	/* archive members scanned from memory up to this */
+
+/* Archives opened by mugai itself (sanitizer/archive.c). Sizes count the
+ * bytes actually decompressed, never what the archive claims. */
+#define LIMITS_ARCHIVE_DEPTH_DEFAULT		4	/* archive inside archive ... */
+#define LIMITS_ARCHIVE_DEPTH_MIN		1
+#define LIMITS_ARCHIVE_DEPTH_MAX		20
+#define LIMITS_ARCHIVE_MEMBERS_DEFAULT		1000	/* members of one part, all levels */
+#define LIMITS_ARCHIVE_MEMBERS_MIN		1
+#define LIMITS_ARCHIVE_MEMBERS_MAX		100000
+#define LIMITS_ARCHIVE_TOTAL_DEFAULT		(200ull * 1024 * 1024)	/* decompressed bytes of one part */
+#define LIMITS_ARCHIVE_TOTAL_MIN		(64ull * 1024)
+#define LIMITS_ARCHIVE_TOTAL_MAX		(4096ull * 1024 * 1024)
+#define LIMITS_ARCHIVE_MEMBER_DEFAULT		(100ull * 1024 * 1024)	/* decompressed bytes of one member */
+#define LIMITS_ARCHIVE_MEMBER_MIN		(64ull * 1024)
+#define LIMITS_ARCHIVE_MEMBER_MAX		(2048ull * 1024 * 1024)
+#define LIMITS_ARCHIVE_RATIO_DEFAULT		200	/* decompressed : compressed, per member */
+#define LIMITS_ARCHIVE_RATIO_MIN		10
+#define LIMITS_ARCHIVE_RATIO_MAX		100000
+#define LIMITS_ARCHIVE_RATIO_FLOOR		(1u * 1024 * 1024)	/* ratio is judged only beyond this many bytes */
+#define LIMITS_ARCHIVE_NAME			1024	/* member name bytes kept */
+#define LIMITS_ARCHIVE_LISTED			50	/* members listed per archive in the notice */
+
 #endif
