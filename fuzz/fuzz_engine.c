@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <glib.h>
 #include "sanitizer/engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,6 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static policy *p;
 
     if (!p) {
+        /* A GLib critical is a misuse of GMime: a bug to report, not noise. */
+        g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
         engine_global_init();
         p = policy_defaults();
         free(p->spool_dir);

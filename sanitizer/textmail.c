@@ -116,6 +116,17 @@ static int textmail_is_address_field(const char *name)
     return 0;
 }
 
+/* textmail_set_charset - name every address's charset (GMime 3.2.13 trips over none) */
+static void textmail_set_charset(InternetAddressList *l)
+{
+    for (int i = 0; i < internet_address_list_length(l); i++) {
+        InternetAddress *a = internet_address_list_get_address(l, i);
+        internet_address_set_charset(a, "utf-8");
+        if (INTERNET_ADDRESS_IS_GROUP(a))
+            textmail_set_charset(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)));
+    }
+}
+
 /* textmail_encode - encode a repaired field (address lists by GMime) and fold it */
 static char *textmail_encode(const char *name, const char *utf8, const char *charset,
                              int address)
@@ -125,6 +136,8 @@ static char *textmail_encode(const char *name, const char *utf8, const char *cha
     char *enc = NULL;
     if (address) {
         InternetAddressList *l = internet_address_list_parse(NULL, utf8);
+        if (l)
+            textmail_set_charset(l);
         if (l && internet_address_list_length(l) > 0)
             enc = internet_address_list_to_string(l, fo, TRUE);
         if (l)
