@@ -1,8 +1,9 @@
 # mugai - mail sanitization gateway.  See README.md.
 #
-#   make run      install what is missing, build, start the demo
+#   make run      install what is missing, build, start the demo gateway
+#   make stop     stop the demo gateway
 #   make check    install what is missing, build, run every test
-#   make bench    engine benchmarks
+#   make bench    engine and SMTP (gateway with/without milter) benchmarks
 #   make fuzz     libFuzzer targets (clang)
 #   make install  install under PREFIX
 
@@ -12,7 +13,7 @@ DESTDIR    ?=
 CC         ?= cc
 BUILD      ?= build
 
-PKGS     := gmime-3.0 libxml-2.0 libzip uchardet inih libcrypto
+PKGS     := gmime-3.0 libxml-2.0 libzip uchardet inih libcrypto libclamav libarchive sqlite3
 # Third-party headers are system headers: our -Werror is for our code.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
@@ -25,17 +26,23 @@ OPT      ?= -O2 -g
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -I. $(WARN) $(OPT) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
-LIB_SRC  := $(wildcard sanitizer/*.c policy/*.c)
+LIB_SRC  := $(wildcard sanitizer/*.c policy/*.c vault/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
+MILTER_SRC := $(wildcard milter/*.c)
+MILTER_OBJ := $(MILTER_SRC:%.c=$(BUILD)/%.o)
+# main.c and shim.c (the libmilter calls) stay out of the library the
+# unit tests link, which put tests/fakes/shim_fake.c in place of shim.c
+MILTER_CORE_OBJ := $(filter-out $(BUILD)/milter/main.o $(BUILD)/milter/shim.o,$(MILTER_OBJ))
+MILTER_LIBS := -lmilter
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop check check-unit check-golden check-asan check-fuzz \
-        bench fuzz install clean
+        check-milter check-postfix bench bench-smtp fuzz install clean
 
-all: $(BUILD)/mugai
+all: $(BUILD)/mugai $(BUILD)/mugai-milter
 
 deps:
 	@sh tools/deps.sh
@@ -51,6 +58,29 @@ $(BUILD)/libmugai.a: $(LIB_OBJ)
 $(BUILD)/mugai: $(CLI_OBJ) $(BUILD)/libmugai.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libmugai.a $(PKG_LIBS)
 
+$(BUILD)/libmugai-milter.a: $(MILTER_CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mugai-milter: $(BUILD)/milter/main.o $(BUILD)/milter/shim.o $(BUILD)/libmugai-milter.a $(BUILD)/libmugai.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(MILTER_LIBS)
+
+# The milter's unit tests drive the callbacks through a fake MTA.
+$(BUILD)/tests/test_milter_%: tests/unit/test_milter_%.c tests/fakes/shim_fake.c \
+    tests/fakes/shim_fake.h tests/unit/testutil.h $(BUILD)/libmugai-milter.a $(BUILD)/libmugai.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< tests/fakes/shim_fake.c \
+	    $(BUILD)/libmugai-milter.a $(BUILD)/libmugai.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# The daemon with an engine that fails on request (MUGAI_FAULT), for the
+# tempfail scenarios of tests/milter and tests/postfix; never installed.
+$(BUILD)/tests/mugai-milter-fault: $(BUILD)/milter/main.o $(BUILD)/milter/shim.o \
+    tests/milter/fault_engine.c $(BUILD)/libmugai-milter.a $(BUILD)/libmugai.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -Wl,--wrap=engine_run -o $@ \
+	    $(BUILD)/milter/main.o $(BUILD)/milter/shim.o tests/milter/fault_engine.c \
+	    $(BUILD)/libmugai-milter.a $(BUILD)/libmugai.a $(PKG_LIBS) $(MILTER_LIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libmugai.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libmugai.a $(PKG_LIBS) $(CMOCKA_LIBS)
@@ -62,11 +92,15 @@ $(BUILD)/mugai-bench: bench/bench.c $(BUILD)/libmugai.a
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ bench/bench.c $(BUILD)/libmugai.a $(PKG_LIBS)
 
 run: deps all
-	@sh tools/demo.sh $(BUILD)/mugai
+	@sh tools/demo.sh
+
+stop:
+	@sh tools/gateway.sh stop
 
 check: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@$(MAKE) --no-print-directory check-unit check-golden check-fuzz
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BUILD)/tests/mugai-milter-fault
+	@$(MAKE) --no-print-directory check-unit check-golden check-fuzz check-milter
+	@$(MAKE) --no-print-directory check-postfix
 	@$(MAKE) --no-print-directory check-asan
 
 check-unit: $(TEST_BIN)
@@ -74,6 +108,14 @@ check-unit: $(TEST_BIN)
 
 check-golden: $(BUILD)/mugai
 	@sh tests/run_golden.sh $(BUILD)/mugai
+
+# miltertest scenarios, one per feature (tests/milter/t-*.lua)
+check-milter: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
+	@sh tests/milter/run.sh $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
+
+# real Postfix on loopback: integration, load and faults (tests/postfix)
+check-postfix: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
+	@timeout 900 sh tests/postfix/run.sh
 
 check-fuzz: $(BUILD)/replay-engine $(BUILD)/replay-htmltext
 	@$(BUILD)/replay-engine tests/fuzz-corpus/engine samples tests/hostile
@@ -84,18 +126,26 @@ check-fuzz: $(BUILD)/replay-engine $(BUILD)/replay-htmltext
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	    LDFLAGS="-fsanitize=address,undefined" check-unit check-golden check-fuzz
+	    LDFLAGS="-fsanitize=address,undefined" check-unit check-golden check-fuzz check-milter
 
-bench: deps $(BUILD)/mugai-bench
+bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai-milter
 	@$(BUILD)/mugai-bench
+	@$(MAKE) --no-print-directory bench-smtp
+
+# Postfix with and without mugai-milter, smtp-source -> gateway -> smtp-sink
+bench-smtp: $(BUILD)/mugai-milter
+	@timeout 1200 sh bench/smtp.sh $(BUILD)/mugai-milter
 
 fuzz:
 	@sh fuzz/build.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/mugai \
-	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SYSCONFDIR)/mugai \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(BUILD)/mugai $(DESTDIR)$(PREFIX)/bin/mugai
+	install -m 0755 $(BUILD)/mugai-milter $(DESTDIR)$(PREFIX)/sbin/mugai-milter
+	install -m 0644 man/mugai-milter.8 $(DESTDIR)$(PREFIX)/share/man/man8/mugai-milter.8
 	test -e $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf || \
 	    install -m 0640 contrib/mugai.conf $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf
 	install -m 0644 man/mugai.1 $(DESTDIR)$(PREFIX)/share/man/man1/mugai.1
@@ -104,4 +154,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(MILTER_OBJ:.o=.d)

@@ -14,10 +14,26 @@
 #define CLI_EXIT_NOINPUT	66	/* input cannot be read */
 #define CLI_EXIT_TEMPFAIL	75	/* temporary failure: not deliverable now */
 
+struct policy;
+
+/* cli_load_policy - the policy from *conf (NULL: the default path, stored back), or NULL after printing every error */
+struct policy *cli_load_policy(const char **conf);
+
 /* cli_sanitize - `mugai sanitize ...` */
 int cli_sanitize(int argc, char **argv);
 
 /* cli_check_config - `mugai check-config ...` */
 int cli_check_config(int argc, char **argv);
+
+/* cli_quarantine - `mugai quarantine ...` (cli/cmd_quarantine.c) */
+int cli_quarantine(int argc, char **argv);
+
+/* cli_audit - `mugai audit verify` (cli/cmd_audit.c) */
+int cli_audit(int argc, char **argv);
+
+struct policy;
+struct vault_config;
+/* cli_vault_config - the [vault] settings of a policy (cli/cmd_quarantine.c) */
+void cli_vault_config(const struct policy *p, struct vault_config *vc);
 
 #endif

@@ -32,18 +32,10 @@ int cli_check_config(int argc, char **argv)
         fputs("usage: mugai check-config [-c CONF]\n", stderr);
         return CLI_EXIT_USAGE;
     }
-    if (!path)
-        path = config_default_path();
-    config_errors errs;
-    config_errors_init(&errs);
-    policy *p = config_load(path, &errs);
-    if (!p) {
-        config_errors_print(&errs, stderr);
-        config_errors_free(&errs);
+    policy *p = cli_load_policy(&path);
+    if (!p)
         return CLI_EXIT_FAIL;
-    }
     printf("%s: OK\n", path);
-    config_errors_free(&errs);
     policy_unref(p);
     return CLI_EXIT_OK;
 }

@@ -155,18 +155,11 @@ int cli_sanitize(int argc, char **argv)
     if (mode && strcmp(mode, "text") != 0 && strcmp(mode, "cdr") != 0)
         return sanitize_usage();
 
-    if (!conf)
-        conf = config_default_path();
-    config_errors errs;
-    config_errors_init(&errs);
-    policy *p = config_load(conf, &errs);
+    policy *p = cli_load_policy(&conf);
     if (!p) {
-        config_errors_print(&errs, stderr);
-        config_errors_free(&errs);
         fprintf(stderr, "mugai: tempfail: invalid configuration %s\n", conf);
         return CLI_EXIT_TEMPFAIL;
     }
-    config_errors_free(&errs);
     if (mode && strcmp(mode, "cdr") == 0) {
         fputs("mugai: cdr mode is not available in this version\n", stderr);
         policy_unref(p);

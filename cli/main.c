@@ -14,6 +14,8 @@ static void main_usage(FILE *out)
 {
     fputs("usage: mugai sanitize [-c CONF] [--mode text|cdr] [--report FILE.json] [IN|-] [-o OUT|-]\n"
           "       mugai check-config [-c CONF]\n"
+          "       mugai quarantine [-c CONF] list|show|export|release|purge ...\n"
+          "       mugai audit [-c CONF] verify\n"
           "       mugai version\n", out);
 }
 
@@ -30,6 +32,14 @@ int main(int argc, char **argv)
         engine_global_done();
         return rc;
     }
+    if (strcmp(cmd, "quarantine") == 0) {
+        engine_global_init();
+        int rc = cli_quarantine(argc - 1, argv + 1);
+        engine_global_done();
+        return rc;
+    }
+    if (strcmp(cmd, "audit") == 0)
+        return cli_audit(argc - 1, argv + 1);
     if (strcmp(cmd, "check-config") == 0)
         return cli_check_config(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

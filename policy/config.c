@@ -303,7 +303,7 @@ static int config_handler(void *user, const char *section, const char *name,
 	return 1;
     }
     i = (size_t)(e - config_table);
-    if (st->seen[i]) {
+    if (st->seen[i] && e->type != CONFIG_TYPE_RULE) {
 	config_error(st, "duplicate key '%s' (first set at line %d)",
 		     shown, st->seen[i]);
 	return 1;

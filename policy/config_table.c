@@ -24,6 +24,7 @@
 
 #include "policy/config_table.h"
 #include "policy/policy.h"
+#include "policy/rules.h"
 #include "sanitizer/limits.h"
 
 #define KIB	1024ull
@@ -54,10 +55,45 @@ static const char *check_mode(unsigned long long value)
     return NULL;
 }
 
+/* check_socket - a libmilter socket specification */
+static const char *check_socket(const char *s)
+{
+    static const char *const kinds[] = { "unix:", "local:", "inet:", "inet6:" };
+    size_t i, n;
+
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+	n = strlen(kinds[i]);
+	if (strncmp(s, kinds[i], n) == 0 && s[n] != '\0')
+	    return NULL;
+    }
+    return "expected unix:PATH, local:PATH, inet:PORT@HOST or inet6:PORT@HOST";
+}
+
+/* check_name - a user or group name: not empty, no blanks */
+static const char *check_name(const char *s)
+{
+    if (*s == '\0')
+	return "empty name";
+    if (strpbrk(s, " \t:") != NULL)
+	return "blank or ':' in name";
+    return NULL;
+}
+
+/* check_log - syslog, stderr or a file */
+static const char *check_log(const char *s)
+{
+    if (*s == '\0')
+	return "expected syslog, stderr or a file path";
+    return NULL;
+}
+
 const config_section config_table_sections[] = {
     { "general", "General settings", "全般の設定" },
     { "text", "Text mode output", "メールテキスト化の設定" },
     { "limits", "Limits on each message", "制限値の設定" },
+    { "milter", "The mugai-milter daemon", "milter デーモンの設定" },
+    { "rules", "Mode per recipient, and explicit exceptions",
+      "宛先ごとのモードと例外" },
 };
 const size_t config_table_section_count =
     sizeof config_table_sections / sizeof config_table_sections[0];
@@ -65,11 +101,17 @@ const size_t config_table_section_count =
 #define FIELD(f)	offsetof(policy, f), sizeof(((policy *)0)->f)
 #define CHOICE(sec, key, names, f, def, check, help) \
     { sec, key, CONFIG_TYPE_CHOICE, names, FIELD(f), \
-      0, sizeof names / sizeof names[0] - 2, def, NULL, help, check }
+      0, sizeof names / sizeof names[0] - 2, def, NULL, help, check, NULL }
 #define NUMBER(sec, key, type, f, lo, hi, def, help) \
-    { sec, key, type, NULL, FIELD(f), lo, hi, def, NULL, help, NULL }
+    { sec, key, type, NULL, FIELD(f), lo, hi, def, NULL, help, NULL, NULL }
 #define TEXT(sec, key, type, f, def, help) \
-    { sec, key, type, NULL, FIELD(f), 0, 0, 0, def, help, NULL }
+    { sec, key, type, NULL, FIELD(f), 0, 0, 0, def, help, NULL, NULL }
+#define CHECKED(sec, key, f, def, check, help) \
+    { sec, key, CONFIG_TYPE_STRING, NULL, FIELD(f), 0, 0, 0, def, help, \
+      NULL, check }
+#define RULE(sec, key, kind, example, help) \
+    { sec, key, CONFIG_TYPE_RULE, NULL, FIELD(rules), 0, 0, kind, example, \
+      help, NULL, NULL }
 
 const config_entry config_table[] = {
     CHOICE("general", "mode", mode_names, mode, POLICY_MODE_TEXT, check_mode,
@@ -132,6 +174,41 @@ const config_entry config_table[] = {
 	   POLICY_LIMIT_REJECT, NULL,
 	   "Answer to a message over a size, count or depth limit: "
 	   "reject (5xx) or tempfail (4xx)"),
+
+    CHECKED("milter", "socket", milter_socket,
+	    "unix:/run/mugai/mugai-milter.sock", check_socket,
+	    "Where mugai-milter listens for Postfix: unix:PATH (preferred: "
+	    "loopback TCP adds about 40 ms per message) or inet:PORT@HOST"),
+    CHECKED("milter", "socket_group", milter_socket_group, "postfix",
+	    check_name,
+	    "Group of a unix socket, which gets mode 0660: the group Postfix's "
+	    "smtpd runs as"),
+    CHECKED("milter", "user", milter_user, "mugai", check_name,
+	    "Unprivileged user mugai-milter runs as after opening its socket"),
+    CHECKED("milter", "group", milter_group, "mugai", check_name,
+	    "Group mugai-milter runs as"),
+    TEXT("milter", "pid_file", CONFIG_TYPE_PATH, milter_pid_file,
+	 "/run/mugai/mugai-milter.pid",
+	 "File that holds the process ID while mugai-milter runs"),
+    CHECKED("milter", "log", milter_log, "syslog", check_log,
+	    "Where the one line per message goes: syslog (facility mail), "
+	    "stderr, or the path of a file"),
+
+    RULE("rules", "recipient", RULES_RECIPIENT,
+	 "text @lgwan.example.lg.jp list:/etc/mugai/strict-recipients",
+	 "Mode for recipients that match: user@domain, @domain, "
+	 "@.domain (its subdomains) or list:FILE; repeatable, the first "
+	 "matching rule counts, recipients without a rule get [general] "
+	 "mode, and the strictest mode of all recipients applies"),
+    RULE("rules", "sender", RULES_SENDER,
+	 "text @partner.example.jp",
+	 "Exception by envelope sender (same patterns): replaces the "
+	 "recipients' mode and is logged; senders can be forged"),
+    RULE("rules", "client", RULES_CLIENT,
+	 "text 192.0.2.0/24 2001:db8::/32",
+	 "Exception by client IP address or CIDR block, or list:FILE; "
+	 "checked before sender rules, replaces the recipients' mode and "
+	 "is logged"),
 };
 const size_t config_table_count = sizeof config_table / sizeof config_table[0];
 
@@ -437,6 +514,12 @@ static char **string_slot(const config_entry *e, const policy *p)
     return (char **)field(e, p);
 }
 
+/* rule_slot - the rules * field of a RULE entry */
+static rules **rule_slot(const config_entry *e, const policy *p)
+{
+    return (rules **)field(e, p);
+}
+
 /* is_number - entry types held as a number */
 static int is_number(config_type t)
 {
@@ -491,6 +574,10 @@ static int set_text(const config_entry *e, policy *p, const char *value,
 	snprintf(why, whylen, "%s: %s in value", e->key, bad);
 	return -1;
     }
+    if (e->check_text && (bad = e->check_text(value)) != NULL) {
+	snprintf(why, whylen, "%s: %s", e->key, bad);
+	return -1;
+    }
     if ((copy = strdup(value)) == NULL) {
 	snprintf(why, whylen, "%s: %s", e->key, strerror(errno));
 	return -1;
@@ -514,6 +601,9 @@ int config_table_set(const config_entry *e, policy *p, const char *value,
     case CONFIG_TYPE_STRING:
     case CONFIG_TYPE_PATH:
 	return set_text(e, p, value, why, whylen);
+    case CONFIG_TYPE_RULE:
+	return rules_parse(rule_slot(e, p), (rules_kind)e->def_num, value,
+			   why, whylen);
     case CONFIG_TYPE_CHOICE:
 	for (i = 0; e->choices[i]; i++)
 	    if (strcasecmp(value, e->choices[i]) == 0)
@@ -575,6 +665,8 @@ int config_table_defaults(policy *p)
 	if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH) {
 	    if (set_text(e, p, e->def_str, why, sizeof why) < 0)
 		return -1;
+	} else if (e->type == CONFIG_TYPE_RULE) {
+	    *rule_slot(e, p) = NULL;	/* no rules by default */
 	} else {
 	    store_number(e, p, e->def_num);
 	}
@@ -593,6 +685,10 @@ void config_table_free(policy *p)
 	if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH) {
 	    free(*string_slot(e, p));
 	    *string_slot(e, p) = NULL;
+	} else if (e->type == CONFIG_TYPE_RULE) {
+	    /* the kinds share one set: the first entry frees it */
+	    rules_free(*rule_slot(e, p));
+	    *rule_slot(e, p) = NULL;
 	}
     }
 }
@@ -636,6 +732,13 @@ int config_table_format(const config_entry *e, const policy *p,
 {
     if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH)
 	return format_value(e, 0, *string_slot(e, p), buf, len);
+    if (e->type == CONFIG_TYPE_RULE) {
+	int n = rules_format(*rule_slot(e, p), (rules_kind)e->def_num, 0,
+			     buf, len);
+	if (n < 0 && len > 0)
+	    buf[0] = '\0';
+	return n < 0 ? 0 : n;
+    }
     return format_value(e, load_number(e, p), NULL, buf, len);
 }
 
@@ -660,6 +763,10 @@ static void describe(const config_entry *e, char *buf, size_t len)
     case CONFIG_TYPE_PATH:
 	snprintf(buf, len, "path, relative to the working directory "
 		 "unless it starts with /; default: %s", def);
+	break;
+    case CONFIG_TYPE_RULE:
+	snprintf(buf, len, "MODE PATTERN..., repeatable; default: none; "
+		 "example: %s = %s", e->key, e->def_str);
 	break;
     default:
 	format_number(e->type, e->min, lo, sizeof lo);
@@ -732,6 +839,17 @@ int config_table_write(FILE *out, const policy *p)
 	    write_wrapped(out, "# ", "# ", buf);
 	    describe(e, buf, sizeof buf);
 	    write_wrapped(out, "#   ", "#     ", buf);
+	    if (e->type == CONFIG_TYPE_RULE) {
+		size_t n, count = rules_count(*rule_slot(e, p),
+					      (rules_kind)e->def_num);
+
+		for (n = 0; n < count; n++) {
+		    rules_format(*rule_slot(e, p), (rules_kind)e->def_num, n,
+				 buf, sizeof buf);
+		    fprintf(out, "%s = %s\n", e->key, buf);
+		}
+		continue;
+	    }
 	    config_table_format(e, p, buf, sizeof buf);
 	    fprintf(out, "%s = %s\n", e->key, buf);
 	}
@@ -800,6 +918,24 @@ static const char *verify_entry(const config_entry *e)
 	return "key listed twice";
     if (e->help == NULL || strchr(e->help, '\n'))
 	return "help must be one line";
+    if (e->type == CONFIG_TYPE_RULE) {
+	rules *rs = NULL;
+	int rc;
+
+	if (e->width != sizeof(rules *) || e->def_str == NULL)
+	    return "rule field or example";
+	if (e->def_num > RULES_CLIENT)
+	    return "rule kind";
+	/* the example must parse, except for list files it names */
+	rc = strstr(e->def_str, "list:") ? 0
+	    : rules_parse(&rs, (rules_kind)e->def_num, e->def_str, text,
+			  sizeof text);
+	rules_free(rs);
+	return rc < 0 ? "example does not parse" : NULL;
+    }
+    if (e->check_text && e->type == CONFIG_TYPE_STRING
+	&& e->check_text(e->def_str) != NULL)
+	return "default refused by its check";
     if (e->type == CONFIG_TYPE_STRING || e->type == CONFIG_TYPE_PATH) {
 	if (e->width != sizeof(char *) || e->def_str == NULL)
 	    return "string field or default";

@@ -27,7 +27,9 @@ typedef enum {
     CONFIG_TYPE_DURATION,	/* number + ms, s or m; stored in ms */
     CONFIG_TYPE_STRING,		/* UTF-8 text, may be empty */
     CONFIG_TYPE_PATH,		/* UTF-8, not empty; relative kept as given */
-    CONFIG_TYPE_BOOL		/* yes/no, true/false, on/off */
+    CONFIG_TYPE_BOOL,		/* yes/no, true/false, on/off */
+    CONFIG_TYPE_RULE		/* repeatable "MODE PATTERN..." (policy/rules.h);
+				 * def_num is its rules_kind, def_str an example */
 } config_type;
 
 typedef struct config_section {
@@ -50,6 +52,8 @@ typedef struct config_entry {
     const char *help;		/* one line, English */
     /* optional extra rule on a parsed value: reason, or NULL if fine */
     const char *(*check)(unsigned long long value);
+    /* optional extra rule on a STRING value: reason, or NULL if fine */
+    const char *(*check_text)(const char *value);
 } config_entry;
 
 extern const config_section config_table_sections[];

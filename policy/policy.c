@@ -59,3 +59,13 @@ void policy_unref(policy *p)
 	&& atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1)
 	policy_free(p);
 }
+
+/* policy_view - a borrowed copy of p with another mode */
+void policy_view(const policy *p, policy_mode mode, policy *view)
+{
+    /* memcpy: the struct holds an atomic, which plain assignment
+     * would read atomically for no purpose; the view's count is unused */
+    memcpy((void *)view, (const void *)p, sizeof *view);
+    atomic_init(&view->refs, 1);
+    view->mode = mode;
+}

@@ -45,6 +45,17 @@ typedef struct policy {
     size_t	max_text_size;
     unsigned	max_message_time_ms;
     policy_limit_action on_limit;	/* structure limits: reject or tempfail */
+
+    /* [milter] */
+    char       *milter_socket;		/* unix:PATH, local:PATH, inet:PORT@HOST, inet6:... */
+    char       *milter_user;		/* runs as this user after opening the socket */
+    char       *milter_group;
+    char       *milter_socket_group;	/* group of a unix socket (Postfix's) */
+    char       *milter_pid_file;
+    char       *milter_log;		/* "syslog", "stderr" or a file path */
+
+    /* [rules] */
+    struct rules *rules;		/* policy/rules.h; NULL when there are none */
 } policy;
 
 /* policy_defaults - a new policy holding the embedded defaults (refs = 1) */
@@ -55,5 +66,13 @@ policy *policy_ref(policy *p);
 
 /* policy_unref - drop one reference; frees on the last (NULL is fine) */
 void policy_unref(policy *p);
+
+/*
+ * policy_view - *view becomes a copy of p that differs only in mode, for
+ *	one engine run of a message whose recipients chose another mode. It
+ *	borrows every string and the rules of p: it is never referenced or
+ *	freed, and must not outlive the caller's reference to p.
+ */
+void policy_view(const policy *p, policy_mode mode, policy *view);
 
 #endif

@@ -30,6 +30,10 @@
 #include "sanitizer/htmltext.h"
 #include "sanitizer/charset.h"
 #include "sanitizer/limits.h"
+#include "sanitizer/archive.h"
+#include "sanitizer/scan.h"
+#include "sanitizer/scan_tmpfile.h"
+#include "sanitizer/typerules.h"
 #include "sanitizer/textmail.h"
 #include "sanitizer/uuextract.h"
 #include "sanitizer/urlfilter.h"
@@ -47,6 +51,7 @@ void engine_global_init(void)
 {
     g_mime_init();
     xmlInitParser();
+    (void)scan_global_init();	/* a failure shows when a database is loaded */
     if (!engine_sha256_md)
         engine_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
@@ -170,6 +175,7 @@ typedef struct engine_sink {
     size_t	text_cap;
     int		text_cut;
     unsigned long long size;
+    int		tmpfd;		/* content beyond the sample, when spooling; else -1 */
 } engine_sink;
 
 /* engine_sink_feed - one decoded chunk */
@@ -190,6 +196,23 @@ static int engine_sink_feed(void *ctx, const unsigned char *buf, size_t len)
             n = len;
         memcpy(s->magic + s->magic_len, buf, n);
         s->magic_len += n;
+    }
+    /* The sample holds small parts whole; larger ones go to a private temp file. */
+    size_t spill = s->size - len >= LIMITS_MAGIC_BYTES ? len
+                 : s->size > LIMITS_MAGIC_BYTES ? (size_t)(s->size - LIMITS_MAGIC_BYTES) : 0;
+    if (s->e->spool && spill) {
+        if (s->tmpfd < 0 &&
+            ((s->tmpfd = scan_tmpfile_open(s->e->pol->spool_dir)) < 0 ||
+             scan_tmpfile_write(s->tmpfd, s->magic, s->magic_len) < 0)) {
+            engine_fail(s->e, ENGINE_STOP_ERROR, "cannot write temp file in %s: %s",
+                        s->e->pol->spool_dir, strerror(errno));
+            return -1;
+        }
+        if (scan_tmpfile_write(s->tmpfd, buf + (len - spill), spill) < 0) {
+            engine_fail(s->e, ENGINE_STOP_ERROR, "cannot write temp file in %s: %s",
+                        s->e->pol->spool_dir, strerror(errno));
+            return -1;
+        }
     }
     if (s->text && !s->text_cut) {
         size_t room = s->text_cap - s->text->len;
@@ -240,11 +263,24 @@ static int engine_text_like(const char *s, size_t len)
     return ctl * 100 <= len;
 }
 
-/* engine_content - decode a leaf once: hash, size, true type, optional text */
-static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
-                          strbuf *text, int *text_cut)
+/* engine_sink_free - release what engine_content kept for inspection */
+static void engine_sink_free(engine_sink *s)
 {
-    engine_sink s = { .e = e, .text = text, .text_cap = e->pol->max_text_size };
+    free(s->magic);
+    s->magic = NULL;
+    if (s->tmpfd >= 0)
+        close(s->tmpfd);
+    s->tmpfd = -1;
+}
+
+/*
+ * engine_content - decode a leaf once: hash, size, true type, optional
+ * text; the sample (and temp file) stay in *keep for engine_inspect.
+ */
+static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
+                          strbuf *text, int *text_cut, engine_sink *keep)
+{
+    engine_sink s = { .e = e, .text = text, .text_cap = e->pol->max_text_size, .tmpfd = -1 };
     decode_info info = { 0 };
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
@@ -289,8 +325,245 @@ static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
     rc = 0;
 done:
     EVP_MD_CTX_free(s.sha);
-    free(s.magic);
+    s.sha = NULL;
+    if (rc == 0) {
+        *keep = s;
+    } else {
+        engine_sink_free(&s);
+        keep->magic = NULL;
+        keep->tmpfd = -1;
+    }
     return rc;
+}
+
+/* engine_note_rank - which note a part shows when several apply (higher wins) */
+static int engine_note_rank(const char *key)
+{
+    static const char *const order[] = { "suspicious", "spoofed", "archive-corrupt",
+                                         "archive-limit", "encrypted-archive", "virus" };
+    for (size_t i = 0; key && i < sizeof(order) / sizeof(*order); i++)
+        if (strcmp(key, order[i]) == 0)
+            return (int)i + 1;
+    return 0;
+}
+
+/* engine_note - set a part's notice note unless a more important one is there */
+static void engine_note(report_part *rp, const char *key, const char *detail)
+{
+    if (rp->note && engine_note_rank(rp->note) >= engine_note_rank(key))
+        return;
+    free(rp->note);
+    free(rp->note_detail);
+    rp->note = strdup(key);
+    rp->note_detail = detail ? strdup(detail) : NULL;
+}
+
+/*
+ * engine_scan_record - act on a scan result of a part or member: a
+ * signature is a virus for the whole message, a heuristic makes the
+ * content unsafe, an error fails the message. Returns 1 unsafe, 0 clean,
+ * -1 error.
+ */
+static int engine_scan_record(engine_ctx *e, const char *path, const scan_result *r,
+                              const char **scan, char **scan_name)
+{
+    *scan = scan_verdict_name(r->verdict);
+    switch (r->verdict) {
+    case SCAN_CLEAN:
+        return 0;
+    case SCAN_VIRUS:
+        e->rep->viruses++;
+        if (!e->rep->virus && !(e->rep->virus = strdup(r->name)))
+            goto oom;
+        if (!(*scan_name = strdup(r->name)))
+            goto oom;
+        report_add_finding(e->rep, path, "virus", "%s", r->name);
+        return 1;
+    case SCAN_SUSPICIOUS:
+        if (!(*scan_name = strdup(r->name)))
+            goto oom;
+        report_add_finding(e->rep, path, "scan-suspicious", "%s", r->name);
+        return 1;
+    case SCAN_ERROR:
+        engine_fail(e, ENGINE_STOP_ERROR, "virus scan of %s failed: %s",
+                    *path ? path : "the message", r->name);
+        return -1;
+    }
+    return -1;
+oom:
+    engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+    return -1;
+}
+
+/* State of one archive part's walk. */
+typedef struct engine_arch {
+    engine_ctx	*e;
+    size_t	part;		/* index of the part in the report */
+    const char	*mime_path;
+    typerules_action act;	/* strictest over the members */
+    int		unsafe;
+} engine_arch;
+
+/* engine_member - one archive member: type, rules, name checks, scan */
+static int engine_member(void *ctx, const archive_member *m)
+{
+    engine_arch *a = ctx;
+    engine_ctx *e = a->e;
+    const typerules *t = &e->scan->rules;
+    char path[LIMITS_MIME_PATH * 2];
+
+    if (engine_check_time(e) < 0)
+        return -1;
+    snprintf(path, sizeof(path), "%s:%s", a->mime_path, m->path);
+    report_member *rm = report_add_member(e->rep, a->part, path);
+    if (!rm || !(rm->name = strdup(m->name))) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        return -1;
+    }
+    rm->depth = m->depth;
+    rm->size = m->size;
+    rm->encrypted = m->encrypted;
+    typerules_class cls = TYPERULES_ENCRYPTED;
+    if (!m->encrypted) {
+        memcpy(rm->sha256, m->sha256, sizeof(rm->sha256));
+        if (!(rm->detected_type = filetype_detect(m->head, m->head_len))) {
+            engine_fail(e, ENGINE_STOP_ERROR, "libmagic is not usable");
+            return -1;
+        }
+        cls = typerules_classify(t, rm->detected_type, m->head, m->head_len, m->name);
+    }
+    typerules_action act = t->action[cls];
+    unsigned spoof = typerules_name_spoof(m->name, 1) |
+                     (m->encrypted ? 0 : typerules_content_spoof(cls, NULL, m->name));
+    if (spoof) {
+        char words[128];
+        typerules_spoof_describe(spoof, words, sizeof(words));
+        report_add_finding(e->rep, path, "spoofing", "%s", words);
+        act = typerules_stricter(act, t->spoofed);
+        a->unsafe = 1;
+    }
+    if (m->name_cp932)
+        report_add_finding(e->rep, path, "cp932-name", "member name read as CP932");
+    rm->type_class = typerules_class_name(cls);
+    rm->rule = typerules_action_name(act);
+    a->act = typerules_stricter(a->act, act);
+    if (e->db && !m->encrypted) {
+        scan_result r;
+        if (m->fd >= 0)
+            scan_fd(e->db, m->fd, m->name, &r);
+        else
+            scan_buf(e->db, m->data, (size_t)m->size, m->name, &r);
+        int u = engine_scan_record(e, path, &r, &rm->scan, &rm->scan_name);
+        if (u < 0)
+            return -1;
+        a->unsafe |= u;
+    }
+    return e->stop ? -1 : 0;
+}
+
+/* engine_archive - look into an archive part */
+static int engine_archive(engine_ctx *e, size_t part, engine_sink *s, archive_kind kind,
+                          typerules_action *act, int *unsafe)
+{
+    report_part *rp = &e->rep->parts[part];
+    engine_arch a = { .e = e, .part = part, .mime_path = rp->path, .act = TYPERULES_KEEP };
+    archive_result res;
+    int fd = s->tmpfd;
+
+    rp->archive = archive_kind_name(kind);
+    if (fd < 0) {
+        /* A small archive is still only in the sample: archives are read from files. */
+        if ((fd = scan_tmpfile_open(e->pol->spool_dir)) < 0 ||
+            scan_tmpfile_write(fd, s->magic, s->magic_len) < 0) {
+            if (fd >= 0)
+                close(fd);
+            engine_fail(e, ENGINE_STOP_ERROR, "cannot write temp file in %s: %s",
+                        e->pol->spool_dir, strerror(errno));
+            return -1;
+        }
+        s->tmpfd = fd;
+    }
+    if (archive_walk(fd, kind, &e->scan->archives, e->pol->spool_dir, engine_member, &a,
+                     &res) < 0) {
+        engine_fail(e, ENGINE_STOP_ERROR, "archive in part %s: %s", rp->path, res.why);
+        return -1;
+    }
+    if (e->stop)
+        return -1;
+    rp = &e->rep->parts[part];
+    *act = typerules_stricter(*act, a.act);
+    *unsafe |= a.unsafe;
+    if (res.encrypted) {
+        *act = typerules_stricter(*act, e->scan->rules.action[TYPERULES_ENCRYPTED]);
+        *unsafe = 1;
+        report_add_finding(e->rep, rp->path, "encrypted-archive",
+                           "%u encrypted member%s cannot be inspected", res.encrypted,
+                           res.encrypted == 1 ? "" : "s");
+        engine_note(rp, "encrypted-archive", NULL);
+    }
+    if (res.status == ARCHIVE_WALK_LIMIT || res.status == ARCHIVE_WALK_CORRUPT) {
+        *act = typerules_stricter(*act, e->scan->rules.archive_limit);
+        *unsafe = 1;
+        const char *key = res.status == ARCHIVE_WALK_LIMIT ? "archive-limit" : "archive-corrupt";
+        report_add_finding(e->rep, rp->path, key, "%s", res.why);
+        engine_note(rp, key, res.why);
+    }
+    return 0;
+}
+
+/*
+ * engine_inspect - scan a decoded part, classify it under the type rules,
+ * check its name and look into it if it is an archive. *unsafe is set
+ * when the content must not be delivered even as text (virus, heuristic,
+ * spoofing, archive trouble).
+ */
+static int engine_inspect(engine_ctx *e, size_t part, engine_sink *s, int body, int *unsafe)
+{
+    report_part *rp = &e->rep->parts[part];
+    const typerules *t = &e->scan->rules;
+
+    if (e->db) {
+        scan_result r;
+        if (s->tmpfd >= 0)
+            scan_fd(e->db, s->tmpfd, rp->filename, &r);
+        else
+            scan_buf(e->db, s->magic, s->magic_len, rp->filename, &r);
+        int u = engine_scan_record(e, rp->path, &r, &rp->scan, &rp->scan_name);
+        if (u < 0)
+            return -1;
+        if (u) {
+            *unsafe = 1;
+            engine_note(rp, r.verdict == SCAN_VIRUS ? "virus" : "suspicious", r.name);
+        }
+    }
+    typerules_class cls = typerules_classify(t, rp->detected_type, s->magic, s->magic_len,
+                                             rp->filename);
+    /* Body text is shown as text, which is safe whatever libmagic calls it. */
+    typerules_action act = body ? TYPERULES_KEEP : t->action[cls];
+    unsigned spoof = typerules_name_spoof(rp->filename, 0) |
+                     typerules_content_spoof(cls, rp->declared_type, rp->filename);
+    if (spoof) {
+        char words[128];
+        typerules_spoof_describe(spoof, words, sizeof(words));
+        report_add_finding(e->rep, rp->path, "spoofing", "%s", words);
+        act = typerules_stricter(act, t->spoofed);
+        *unsafe = 1;
+        engine_note(rp, "spoofed", words);
+    }
+    archive_kind kind = archive_detect(s->magic, s->magic_len);
+    if (e->archives && cls == TYPERULES_ARCHIVE && kind != ARCHIVE_KIND_NONE &&
+        engine_archive(e, part, s, kind, &act, unsafe) < 0)
+        return -1;
+    rp = &e->rep->parts[part];
+    rp->type_class = typerules_class_name(cls);
+    rp->rule = typerules_action_name(act);
+    if (act == TYPERULES_QUARANTINE && !e->quarantine) {
+        e->quarantine = 1;
+        if (asprintf(&e->quarantine_reason, "part %s (%s) is withheld by the type rules",
+                     rp->path, typerules_class_name(cls)) < 0)
+            e->quarantine_reason = NULL;
+    }
+    return e->stop ? -1 : 0;
 }
 
 /* engine_type_findings - report names and declared types that lie about the content */
@@ -464,9 +737,11 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
     int want_text = role == ENGINE_ROLE_BODY && (is_plain || is_html) &&
                     !rp->filename && !engine_is_attachment(o);
     strbuf raw = { 0 };
-    int cut = 0;
+    int cut = 0, unsafe = 0;
+    engine_sink sink = { .tmpfd = -1 };
+    size_t idx = (size_t)(rp - e->rep->parts);
 
-    if (engine_content(e, part, rp, want_text ? &raw : NULL, &cut) < 0)
+    if (engine_content(e, part, rp, want_text ? &raw : NULL, &cut, &sink) < 0)
         goto done;
     engine_type_findings(e, rp);
 
@@ -485,6 +760,13 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
                 why = "not-text";
             }
         }
+    }
+    if (engine_inspect(e, idx, &sink, want_text, &unsafe) < 0)
+        goto done;
+    rp = &e->rep->parts[idx];
+    if (want_text && unsafe) {
+        want_text = 0;
+        why = "unsafe-text";
     }
     if (want_text) {
         rp->action = REPORT_BODY;
@@ -513,6 +795,7 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
     }
     rc = e->stop ? -1 : 0;
 done:
+    engine_sink_free(&sink);
     strbuf_free(&raw);
     return rc;
 }
@@ -863,8 +1146,29 @@ static void engine_set_verdict(engine_ctx *e, engine_result *res)
 {
     switch (e->stop) {
     case ENGINE_STOP_NONE:
+        if (e->rep->virus) {
+            int q = e->scan->on_virus == SCAN_ON_VIRUS_QUARANTINE;
+            res->verdict = q ? ENGINE_QUARANTINE : ENGINE_REJECT;
+            res->smtp_code = q ? NULL : "550";
+            res->smtp_xcode = q ? NULL : "5.7.1";
+            if (asprintf(&res->reason, "virus found: %s", e->rep->virus) < 0)
+                res->reason = NULL;
+            return;
+        }
+        if (e->quarantine) {
+            res->verdict = ENGINE_QUARANTINE;
+            res->reason = strdup(e->quarantine_reason ? e->quarantine_reason
+                                                      : "withheld by the type rules");
+            return;
+        }
         res->verdict = ENGINE_SANITIZED;
         return;
+    case ENGINE_STOP_SCANNER:
+        res->verdict = e->scan->on_no_database == SCAN_ON_NODB_REJECT ? ENGINE_REJECT
+                                                                       : ENGINE_TEMPFAIL;
+        res->smtp_code = res->verdict == ENGINE_REJECT ? "554" : "451";
+        res->smtp_xcode = res->verdict == ENGINE_REJECT ? "5.3.0" : "4.3.0";
+        break;
     case ENGINE_STOP_SIZE:
         res->verdict = e->pol->on_limit == POLICY_LIMIT_TEMPFAIL ? ENGINE_TEMPFAIL : ENGINE_REJECT;
         res->smtp_code = res->verdict == ENGINE_REJECT ? "552" : "452";
@@ -885,6 +1189,48 @@ static void engine_set_verdict(engine_ctx *e, engine_result *res)
     res->reason = e->stop_reason ? strdup(e->stop_reason) : strdup("internal error");
 }
 
+/*
+ * engine_scan_message - take the virus database for this message (the
+ * settings' own, else the process's current one, loaded on first use),
+ * check it is fresh, and scan the message as received: libclamav's own
+ * MIME parser is a second reading of the structure.
+ */
+static int engine_scan_message(engine_ctx *e, int fd)
+{
+    char why[512];
+
+    e->db = e->scan->db ? scan_db_ref(e->scan->db) : scan_current();
+    if (!e->db) {
+        char *err = NULL;
+        if (scan_reload_if_changed(e->scan, e->pol->spool_dir, &err) < 0)
+            snprintf(why, sizeof(why), "%s", err ? err : "cannot load the virus database");
+        free(err);
+        e->db = scan_current();
+    }
+    if (!scan_db_usable(e->db, e->scan, why, sizeof(why))) {
+        engine_fail(e, ENGINE_STOP_SCANNER, "VIRUS SCANNER UNAVAILABLE: %s", why);
+        return -1;
+    }
+    char day[32] = "";
+    time_t t = scan_db_time(e->db);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    if (asprintf(&e->rep->av_database, "%s (version %u, built %s, %u signatures)",
+                 e->scan->database_dir, scan_db_version(e->db), day,
+                 scan_db_signatures(e->db)) < 0)
+        e->rep->av_database = NULL;
+
+    scan_result r;
+    const char *scan = NULL;
+    char *name = NULL;
+    scan_fd(e->db, fd, "message", &r);
+    int u = engine_scan_record(e, "", &r, &scan, &name);
+    e->rep->message_scan = scan;
+    free(name);
+    return u < 0 ? -1 : 0;
+}
+
 /* engine_run - judge and sanitize one message */
 int engine_run(const policy *p, const engine_envelope *env, int fd,
                const engine_options *o, engine_result *res)
@@ -897,6 +1243,7 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     GMimeMessage *msg = NULL;
     strbuf body = { 0 };
     engine_options defopts = { 0 };
+    scan_settings builtin;
 
     (void)env;
     memset(res, 0, sizeof(*res));
@@ -911,6 +1258,15 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     e.urls.tel = p->tel_links;
     e.urls.language = p->language;
     e.rep->mode = p->mode == POLICY_MODE_CDR ? "cdr" : "text";
+    if (o->scan) {
+        e.scan = o->scan;
+        e.archives = e.spool = 1;
+    } else {
+        /* No scanner configured: the built-in rules, without scanning or archives. */
+        scan_settings_init(&builtin);
+        builtin.av = SCAN_AV_OFF;
+        e.scan = &builtin;
+    }
 
     if (fstat(fd, &st) < 0) {
         engine_fail(&e, ENGINE_STOP_ERROR, "cannot stat message: %s", strerror(errno));
@@ -927,6 +1283,8 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
         goto out;
     }
     if (engine_message_sha256(&e, fd) < 0 || engine_scan_header_block(&e, fd) < 0)
+        goto out;
+    if (e.scan->av == SCAN_AV_LIBCLAMAV && engine_scan_message(&e, fd) < 0)
         goto out;
 
     int pfd = dup(fd);
@@ -955,6 +1313,14 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
 out:
     engine_set_verdict(&e, res);
     e.rep->verdict = engine_verdict_name(res->verdict);
+    if (res->verdict == ENGINE_REJECT || res->verdict == ENGINE_QUARANTINE) {
+        res->keep_original = 1;
+        e.rep->keep_reason = e.rep->virus && !e.stop ? "virus" : e.rep->verdict;
+    } else if (res->verdict == ENGINE_SANITIZED && e.rep->removed > 0) {
+        res->keep_original = 1;
+        e.rep->keep_reason = "removed";
+    }
+    e.rep->keep_original = res->keep_original;
     if (res->reason && !e.rep->reason)
         e.rep->reason = strdup(res->reason);
     if (res->verdict != ENGINE_SANITIZED) {
@@ -972,6 +1338,8 @@ out:
     }
     strbuf_free(&body);
     free(e.stop_reason);
+    free(e.quarantine_reason);
+    scan_db_unref(e.db);
     /* The message goes before the options: header lists hold clones of them. */
     if (msg)
         g_object_unref(msg);

@@ -52,16 +52,30 @@ typedef struct engine_result {
     char      **delete_headers;	/* names (all instances), e.g. X-Mugai-Foo */
     size_t	ndelete;
 
+    /* The original message must be stored in the vault: the verdict is
+     * reject or quarantine, a virus was found, or anything was removed
+     * from the delivered message. 0 for tempfail (the sender retries)
+     * and for a message delivered whole. report->keep_reason says why. */
+    int		keep_original;
+
     report	*report;	/* always set unless out of memory */
 } engine_result;
 
+struct scan_settings;
+
 typedef struct engine_options {
     int		crlf;		/* 1: CRLF line ends in output; 0: LF */
+    /* Virus scanning, archive limits and type rules (sanitizer/scan.h).
+     * NULL: no scanner configured by this front end — the built-in type
+     * rules and name checks apply, but there is no virus scan and no
+     * archive is opened (that needs temp files in the policy's
+     * spool_dir). Front ends that deliver mail must pass settings. */
+    const struct scan_settings *scan;
 } engine_options;
 
 /*
- * engine_global_init - once per process, before any thread: GMime and
- * libxml2 initialisation. engine_global_done undoes it at exit.
+ * engine_global_init - once per process, before any thread: GMime,
+ * libxml2 and libclamav (cl_init) initialisation. engine_global_done undoes it at exit.
  */
 void engine_global_init(void);
 void engine_global_done(void);

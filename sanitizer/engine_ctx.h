@@ -18,7 +18,8 @@ typedef enum {
     ENGINE_STOP_SIZE,		/* message over max_message_size */
     ENGINE_STOP_LIMIT,		/* a structure limit: parts, depth, headers */
     ENGINE_STOP_TIME,		/* the time budget ran out */
-    ENGINE_STOP_ERROR		/* internal error: fail closed */
+    ENGINE_STOP_ERROR,		/* internal error: fail closed */
+    ENGINE_STOP_SCANNER		/* no usable virus database: per on_no_database */
 } engine_stop;
 
 typedef enum {
@@ -39,6 +40,12 @@ typedef struct engine_ctx {
     int		html_converted;
     unsigned	uu_count;
     char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being scanned for uuencode */
+    const struct scan_settings *scan;	/* never NULL inside engine_run */
+    struct scan_db *db;		/* referenced engine, NULL when not scanning */
+    int		archives;	/* look into archives (temp files in spool_dir) */
+    int		spool;		/* decoded parts beyond the sample go to temp files */
+    int		quarantine;	/* a rule asked to withhold the whole mail */
+    char	*quarantine_reason;
 } engine_ctx;
 
 /* engine_fail - record the first failure (later ones are ignored) */

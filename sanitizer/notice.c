@@ -11,41 +11,7 @@
 #include "sanitizer/notice.h"
 #include "sanitizer/strbuf.h"
 #include "sanitizer/limits.h"
-
-/* notice_invisible - 1 for a code point that must be shown, not rendered */
-static int notice_invisible(unsigned cp)
-{
-    return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xad ||
-           cp == 0x061c || cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
-           (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-           (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 || cp == 0xfeff ||
-           cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
-           (cp >= 0xe0000 && cp <= 0xe007f);
-}
-
-/* notice_utf8_next - decode one UTF-8 sequence; returns its length or 0 if invalid */
-static size_t notice_utf8_next(const unsigned char *s, unsigned *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t n;
-    unsigned c, min;
-    if ((s[0] & 0xe0) == 0xc0) { n = 2; c = s[0] & 0x1f; min = 0x80; }
-    else if ((s[0] & 0xf0) == 0xe0) { n = 3; c = s[0] & 0x0f; min = 0x800; }
-    else if ((s[0] & 0xf8) == 0xf0) { n = 4; c = s[0] & 0x07; min = 0x10000; }
-    else return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return n;
-}
+#include "sanitizer/utf8.h"
 
 /* notice_visible - a name with invisible characters spelled out */
 char *notice_visible(const char *s)
@@ -55,11 +21,11 @@ char *notice_visible(const char *s)
 
     while (*p) {
         unsigned cp;
-        size_t n = notice_utf8_next(p, &cp);
+        size_t n = utf8_next(p, &cp);
         if (n == 0) {
             strbuf_printf(&b, "<%02X>", *p);
             p++;
-        } else if (notice_invisible(cp)) {
+        } else if ((utf8_is_invisible(cp) || utf8_is_bidi(cp))) {
             strbuf_printf(&b, "<U+%04X>", cp);
             p += n;
         } else {
@@ -104,7 +70,92 @@ static const notice_label notice_reasons[] = {
     { "not-text",	"テキストではない本文",		"body part that is not text" },
     { "unparsed",	"解析できない部分",		"content that could not be parsed" },
     { "forwarded",	"転送メールの添付ファイル",	"attachment of a forwarded message" },
+    { "unsafe-text",	"安全を確認できない本文",	"body text that could not be confirmed safe" },
 };
+
+/* Notes on why a removed item is dangerous; %s takes the detail. */
+static const notice_label notice_notes[] = {
+    { "virus",		"ウイルスを検出しました（%s）",	"a virus was found (%s)" },
+    { "suspicious",	"安全を確認できませんでした（%s）", "it could not be confirmed safe (%s)" },
+    { "encrypted-archive", "暗号化された圧縮ファイルのため中身を検査できません。\n"
+			"         原本は保管しています。",
+			"encrypted archive: its content cannot be inspected;\n"
+			"         the original is kept." },
+    { "archive-limit",	"制限を超えたため検査を中止しました（%s）",
+			"the archive exceeds a limit; inspection stopped (%s)" },
+    { "archive-corrupt", "壊れているため検査できません（%s）",
+			"the archive is damaged and cannot be inspected (%s)" },
+    { "spoofed",	"偽装を検出しました（%s）",	"disguised name or type (%s)" },
+};
+
+/* notice_note - one "Note:" line for a removed item, if it has a note */
+static void notice_note(strbuf *b, const report_part *p, policy_lang lang)
+{
+    int en = lang == POLICY_LANG_EN;
+    for (size_t i = 0; p->note && i < sizeof(notice_notes) / sizeof(*notice_notes); i++) {
+        if (strcmp(p->note, notice_notes[i].key) != 0)
+            continue;
+        char *detail = notice_visible(p->note_detail ? p->note_detail : "-");
+        if (!detail) {
+            b->oom = 1;
+            return;
+        }
+        strbuf_puts(b, en ? "   Note: " : "   注意: ");
+        /* The table's texts are constant formats with at most one %s. */
+        const char *fmt = en ? notice_notes[i].en : notice_notes[i].ja;
+        const char *pct = strstr(fmt, "%s");
+        if (pct) {
+            strbuf_append(b, fmt, (size_t)(pct - fmt));
+            strbuf_puts(b, detail);
+            strbuf_puts(b, pct + 2);
+        } else {
+            strbuf_puts(b, fmt);
+        }
+        strbuf_puts(b, "\n");
+        free(detail);
+        return;
+    }
+}
+
+/* notice_members - the members of an archive part, indented by depth */
+static void notice_members(strbuf *b, const report *r, size_t part, policy_lang lang)
+{
+    int en = lang == POLICY_LANG_EN;
+    unsigned n = 0, total = 0;
+
+    for (size_t i = 0; i < r->nmembers; i++)
+        if (r->members[i].part == part)
+            total++;
+    if (!total)
+        return;
+    strbuf_printf(b, en ? "   Contents (%u):\n" : "   内容（%u 件）:\n", total);
+    for (size_t i = 0; i < r->nmembers; i++) {
+        const report_member *m = &r->members[i];
+        if (m->part != part)
+            continue;
+        if (++n > LIMITS_ARCHIVE_LISTED) {
+            strbuf_printf(b, en ? "     ... and %u more (see the report)\n"
+                                : "     …ほか %u 件（レポート参照）\n",
+                          total - LIMITS_ARCHIVE_LISTED);
+            break;
+        }
+        char *name = notice_visible(m->name);
+        char size[40];
+        if (!name) {
+            b->oom = 1;
+            return;
+        }
+        notice_group(size, sizeof(size), m->size);
+        for (unsigned d = 0; d < m->depth && d < 8; d++)
+            strbuf_puts(b, "  ");
+        if (m->encrypted)
+            strbuf_printf(b, en ? "   - %s (encrypted)\n" : "   - %s（暗号化）\n", name);
+        else
+            strbuf_printf(b, en ? "   - %s (%s bytes, %s)\n" : "   - %s（%s バイト, %s）\n",
+                          name, size, m->detected_type ? m->detected_type : "-");
+        free(name);
+    }
+}
 
 /* notice_reason - the displayed reason for a report reason key */
 static const char *notice_reason(const char *key, policy_lang lang)
@@ -189,6 +240,8 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
                           p->declared_type ? p->declared_type : "-",
                           p->detected_type ? p->detected_type : "-", size, p->sha256);
         free(name);
+        notice_note(&b, p, lang);
+        notice_members(&b, r, i, lang);
     }
     if (removed)
         strbuf_puts(&b, en ? "\nIf you need a removed file, ask your system administrator,\n"

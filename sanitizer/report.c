@@ -35,7 +35,20 @@ void report_free(report *r)
         free(p->detected_type);
         free(p->reason);
         free(p->charset);
+        free(p->scan_name);
+        free(p->note);
+        free(p->note_detail);
     }
+    for (size_t i = 0; i < r->nmembers; i++) {
+        report_member *m = &r->members[i];
+        free(m->path);
+        free(m->name);
+        free(m->detected_type);
+        free(m->scan_name);
+    }
+    free(r->members);
+    free(r->virus);
+    free(r->av_database);
     for (size_t i = 0; i < r->nfindings; i++) {
         free(r->findings[i].path);
         free(r->findings[i].kind);
@@ -75,6 +88,20 @@ report_part *report_add_part(report *r, const char *path)
         return NULL;
     r->nparts++;
     return p;
+}
+
+/* report_add_member - append an archive member entry */
+report_member *report_add_member(report *r, size_t part, const char *path)
+{
+    if (report_grow((void **)&r->members, r->nmembers, &r->amembers, sizeof(*r->members)) < 0)
+        return NULL;
+    report_member *m = &r->members[r->nmembers];
+    memset(m, 0, sizeof(*m));
+    m->part = part;
+    if (!(m->path = strdup(path)))
+        return NULL;
+    r->nmembers++;
+    return m;
 }
 
 /* report_add_finding - append a finding */
@@ -160,6 +187,15 @@ int report_write_json(const report *r, FILE *out)
     report_json_str(out, r->subject);
     fputs(",\n  \"sha256\": ", out);
     report_json_str(out, r->sha256);
+    fprintf(out, ",\n  \"keep_original\": %s,\n  \"keep_reason\": ",
+            r->keep_original ? "true" : "false");
+    report_json_str(out, r->keep_reason);
+    fputs(",\n  \"virus\": ", out);
+    report_json_str(out, r->virus);
+    fprintf(out, ",\n  \"viruses\": %u,\n  \"message_scan\": ", r->viruses);
+    report_json_str(out, r->message_scan);
+    fputs(",\n  \"av_database\": ", out);
+    report_json_str(out, r->av_database);
     fprintf(out, ",\n  \"bytes_in\": %llu,\n  \"bytes_out\": %llu,\n"
             "  \"removed\": %u,\n  \"kept\": %u,\n  \"parts\": [",
             r->bytes_in, r->bytes_out, r->removed, r->kept);
@@ -182,9 +218,46 @@ int report_write_json(const report *r, FILE *out)
         report_json_str(out, p->reason);
         fputs(", \"charset\": ", out);
         report_json_str(out, p->charset);
+        fputs(", \"scan\": ", out);
+        report_json_str(out, p->scan);
+        fputs(", \"scan_name\": ", out);
+        report_json_str(out, p->scan_name);
+        fputs(", \"class\": ", out);
+        report_json_str(out, p->type_class);
+        fputs(", \"rule\": ", out);
+        report_json_str(out, p->rule);
+        fputs(", \"archive\": ", out);
+        report_json_str(out, p->archive);
+        fputs(", \"note\": ", out);
+        report_json_str(out, p->note);
+        fputs(", \"note_detail\": ", out);
+        report_json_str(out, p->note_detail);
         fputc('}', out);
     }
-    fputs(r->nparts ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", out);
+    fputs(r->nparts ? "\n  ],\n  \"members\": [" : "],\n  \"members\": [", out);
+    for (size_t i = 0; i < r->nmembers; i++) {
+        const report_member *m = &r->members[i];
+        fputs(i ? ",\n    {" : "\n    {", out);
+        fputs("\"path\": ", out);
+        report_json_str(out, m->path);
+        fputs(", \"name\": ", out);
+        report_json_str(out, m->name);
+        fputs(", \"detected_type\": ", out);
+        report_json_str(out, m->detected_type);
+        fprintf(out, ", \"size\": %llu, \"depth\": %u, \"encrypted\": %s, \"sha256\": ",
+                m->size, m->depth, m->encrypted ? "true" : "false");
+        report_json_str(out, m->encrypted ? NULL : m->sha256);
+        fputs(", \"scan\": ", out);
+        report_json_str(out, m->scan);
+        fputs(", \"scan_name\": ", out);
+        report_json_str(out, m->scan_name);
+        fputs(", \"class\": ", out);
+        report_json_str(out, m->type_class);
+        fputs(", \"rule\": ", out);
+        report_json_str(out, m->rule);
+        fputc('}', out);
+    }
+    fputs(r->nmembers ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", out);
     for (size_t i = 0; i < r->nfindings; i++) {
         const report_finding *f = &r->findings[i];
         fputs(i ? ",\n    {" : "\n    {", out);

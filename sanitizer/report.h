@@ -30,7 +30,30 @@ typedef struct report_part {
     report_action action;
     char	*reason;	/* why: "attachment", "inline image", ... */
     char	*charset;	/* charset used to read a text part, or NULL */
+    const char	*scan;		/* scan_verdict_name(), or NULL when not scanned */
+    char	*scan_name;	/* signature or heuristic that matched, or NULL */
+    const char	*type_class;	/* typerules_class_name() of the content, or NULL */
+    const char	*rule;		/* typerules_action_name() the rules chose, or NULL */
+    const char	*archive;	/* archive kind when looked into ("zip"), or NULL */
+    char	*note;		/* notice key: "encrypted-archive", "archive-limit", ... */
+    char	*note_detail;	/* one line for the note (which limit), or NULL */
 } report_part;
+
+/* A member of an archive part, at any nesting level. */
+typedef struct report_member {
+    size_t	part;		/* index in report.parts of the MIME part it is in */
+    char	*path;		/* "<MIME path>:<position>", e.g. "2:3/1" */
+    char	*name;		/* UTF-8 (converted from CP932 when needed) */
+    char	*detected_type;	/* libmagic, or NULL when encrypted */
+    unsigned long long size;	/* octets actually decompressed */
+    char	sha256[65];
+    unsigned	depth;		/* 1 = directly inside the part */
+    int		encrypted;
+    const char	*scan;		/* scan_verdict_name(), or NULL when not scanned */
+    char	*scan_name;
+    const char	*type_class;
+    const char	*rule;
+} report_member;
 
 typedef struct report_finding {
     char	*path;		/* part it concerns, "" for the message */
@@ -51,6 +74,17 @@ typedef struct report {
     char	*subject;	/* decoded original subject */
     char	*message_id;
     char	*sha256;	/* of the whole message as received */
+    report_member *members;	/* archive members of the parts, in walk order */
+    size_t	nmembers, amembers;
+    /* For the vault: whether the original must be kept, and why
+     * ("virus", "reject", "quarantine", "removed"); 0/NULL for tempfail or
+     * when nothing was removed. Set by engine_run. */
+    int		keep_original;
+    const char	*keep_reason;
+    char	*virus;		/* first signature found, or NULL */
+    unsigned	viruses;	/* parts and members with a signature match */
+    const char	*message_scan;	/* scan of the raw message: scan_verdict_name(), or NULL */
+    char	*av_database;	/* "DIR (version N, built YYYY-MM-DD, S signatures)", or NULL */
 } report;
 
 /* report_new - an empty report, or NULL on out-of-memory */
@@ -61,6 +95,9 @@ void report_free(report *r);
 
 /* report_add_part - append a part entry and return it (zeroed, path copied) */
 report_part *report_add_part(report *r, const char *path);
+
+/* report_add_member - append a member entry of part index part (zeroed, path copied) */
+report_member *report_add_member(report *r, size_t part, const char *path);
 
 /* report_add_finding - append a finding; returns 0 or -1 on out-of-memory */
 int report_add_finding(report *r, const char *path, const char *kind,

@@ -1,32 +1,26 @@
 #!/bin/sh
-# demo.sh - `make run`: show what an LGWAN terminal receives for each bundled
-# sample, using the embedded defaults of samples/mugai.conf.
-set -u
-MUGAI=${1:-build/mugai}
-OUT=var/demo
-mkdir -p "$OUT"
-"$MUGAI" check-config -c samples/mugai.conf || exit 1
-echo
-printf '%-32s %-10s %s\n' SAMPLE VERDICT "REMOVED / RESULT"
-for f in samples/*.eml; do
-    n=$(basename "$f" .eml)
-    "$MUGAI" sanitize -c samples/mugai.conf --report "$OUT/$n.json" "$f" -o "$OUT/$n.eml" 2>"$OUT/$n.err"
-    rc=$?
-    case $rc in
-        0) v=sanitized; r=$(sed -n 's/^X-Mugai-Result: //p' "$OUT/$n.eml") ;;
-        2) v=rejected; r=$(cat "$OUT/$n.err") ;;
-        75) v=tempfail; r=$(cat "$OUT/$n.err") ;;
-        *) v="exit $rc"; r=$(cat "$OUT/$n.err") ;;
-    esac
-    printf '%-32s %-10s %s\n' "$n" "$v" "$r"
-done
-echo
-echo "Sanitized mails and JSON reports are in $OUT/."
-echo "Example (decoded): $MUGAI sanitize samples/ja-rfc2231-attachment.eml"
-echo
-python3 - "$OUT/ja-rfc2231-attachment.eml" <<'PY'
-import email, email.policy, sys
-m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
-print('Subject:', m['subject'])
-print(m.get_content())
-PY
+# demo.sh - `make run`: start the loopback demo gateway (tools/gateway.sh)
+# and tell how to send it a mail and where to read what the LGWAN side got.
+# Running it again while the gateway runs is harmless.
+set -eu
+cd "$(dirname "$0")/.."
+build/mugai check-config -c samples/mugai.conf >/dev/null
+sh tools/gateway.sh start
+cat <<'TXT'
+
+mugai demo gateway is running on loopback:
+  127.0.0.1:10025  gateway (Postfix + mugai-milter, samples/mugai.conf)
+  127.0.0.1:10026  LGWAN-side server, delivers into var/lgwan/Maildir/
+
+Send a sample mail (any sender and recipient are accepted):
+  swaks --server 127.0.0.1:10025 --from alice@example.com \
+        --to soumu@city.example.lg.jp --data samples/ja-rfc2231-attachment.eml
+
+Read what the LGWAN side received (decoded):
+  tools/lgwan-read.py                 # the newest mail
+  ls var/lgwan/Maildir/new/           # the raw files
+
+Logs: var/log/mugai-milter.log (one line per mail), var/log/postfix-gw.log,
+var/log/postfix-lgwan.log. Reload the config: kill -USR1 $(cat var/run/mugai-milter.pid)
+Stop everything: make stop
+TXT

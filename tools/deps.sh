@@ -3,7 +3,7 @@
 # Idempotent: a machine that has everything makes no apt call at all.
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev \
-libmilter-dev libgmime-3.0-dev libmagic-dev libmagic-mgc libclamav-dev libzip-dev \
+libmilter-dev libgmime-3.0-dev libmagic-dev libmagic-mgc libclamav-dev libzip-dev libarchive-dev \
 libcmocka-dev libxml2-dev libinih-dev libuchardet-dev libsqlite3-dev \
 libseccomp-dev libqpdf-dev libssl-dev \
 postfix swaks miltertest clamav python3"

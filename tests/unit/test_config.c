@@ -17,6 +17,7 @@
 #include "policy/config.h"
 #include "policy/config_table.h"
 #include "policy/policy.h"
+#include "policy/rules.h"
 #include "sanitizer/limits.h"
 
 /* write_temp - data into a new file under /tmp; its name into path */
@@ -115,6 +116,10 @@ static void test_table_verify(void **state)
 	"limits", "max_mime_depth", "limits", "max_header_size",
 	"limits", "max_header_count", "limits", "max_text_size",
 	"limits", "max_message_time", "limits", "on_limit",
+	"milter", "socket", "milter", "socket_group", "milter", "user",
+	"milter", "group",
+	"milter", "pid_file", "milter", "log",
+	"rules", "recipient", "rules", "sender", "rules", "client",
     };
     char why[256] = "";
     size_t i;
@@ -622,11 +627,18 @@ static void test_sample_files(void **state)
     free(have);
     free(dump);
 
-    /* samples/mugai.conf is the same with the source tree's spool */
+    /* samples/mugai.conf is the same with the source tree's runtime
+     * paths under var/, the demo gateway's socket among them */
     d = policy_defaults();
     assert_non_null(d);
     assert_int_equal(config_table_set(config_table_find("general", "spool_dir"),
 				      d, "var/spool", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("milter", "socket"),
+				      d, "unix:var/run/mugai-milter.sock", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("milter", "pid_file"),
+				      d, "var/run/mugai-milter.pid", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("milter", "log"),
+				      d, "var/log/mugai-milter.log", why, sizeof why), 0);
     want = written_text(d);
     have = file_text("samples/mugai.conf");
     assert_string_equal(have, want);
@@ -741,6 +753,280 @@ static void test_refcount(void **state)
     policy_unref(p);			/* the last: freed (checked by ASan) */
 }
 
+/* test_milter_keys - the [milter] section: defaults and checks */
+static void test_milter_keys(void **state)
+{
+    static const char text[] =
+	"[milter]\nsocket = inet:10027@127.0.0.1\nuser = nobody\n"
+	"group = nogroup\npid_file = /tmp/x.pid\nlog = stderr\n";
+    policy *p;
+
+    (void)state;
+    p = policy_defaults();
+    assert_non_null(p);
+    assert_string_equal(p->milter_socket, "unix:/run/mugai/mugai-milter.sock");
+    assert_string_equal(p->milter_user, "mugai");
+    assert_string_equal(p->milter_group, "mugai");
+    assert_string_equal(p->milter_socket_group, "postfix");
+    assert_string_equal(p->milter_pid_file, "/run/mugai/mugai-milter.pid");
+    assert_string_equal(p->milter_log, "syslog");
+    assert_null(p->rules);
+    policy_unref(p);
+    p = load_text(text, NULL);
+    assert_non_null(p);
+    assert_string_equal(p->milter_socket, "inet:10027@127.0.0.1");
+    assert_string_equal(p->milter_user, "nobody");
+    assert_string_equal(p->milter_log, "stderr");
+    policy_unref(p);
+    expect_error("[milter]\nsocket = /run/x.sock\n",
+		 "2: socket: expected unix:PATH, local:PATH, inet:PORT@HOST "
+		 "or inet6:PORT@HOST");
+    expect_error("[milter]\nsocket = unix:\n",
+		 "2: socket: expected unix:PATH, local:PATH, inet:PORT@HOST "
+		 "or inet6:PORT@HOST");
+    expect_error("[milter]\nuser = \"\"\n", "2: user: empty name");
+    expect_error("[milter]\ngroup = a b\n", "2: group: blank or ':' in name");
+    expect_error("[milter]\nlog = \"\"\n",
+		 "2: log: expected syslog, stderr or a file path");
+    expect_error("[milter]\npid_file = \"\"\n", "2: pid_file: empty path");
+}
+
+/* test_rules_config - [rules] lines: repeatable, kept in order, written back */
+static void test_rules_config(void **state)
+{
+    static const char text[] =
+	"[rules]\n"
+	"recipient = text user@Example.JP, @lgwan.example.lg.jp\n"
+	"recipient = TEXT @.city.example.lg.jp\n"
+	"sender = text boss@partner.example.jp\n"
+	"client = text 192.0.2.0/24 2001:db8::/32 198.51.100.7\n";
+    char buf[256], *first, *second, path[64];
+    policy *p, *q;
+
+    (void)state;
+    p = load_text(text, NULL);
+    assert_non_null(p);
+    assert_non_null(p->rules);
+    assert_int_equal(rules_count(p->rules, RULES_RECIPIENT), 2);
+    assert_int_equal(rules_count(p->rules, RULES_SENDER), 1);
+    assert_int_equal(rules_count(p->rules, RULES_CLIENT), 1);
+    assert_true(rules_format(p->rules, RULES_RECIPIENT, 1, buf, sizeof buf) > 0);
+    assert_string_equal(buf, "text @.city.example.lg.jp");
+    assert_int_equal(rules_format(p->rules, RULES_RECIPIENT, 2, buf, sizeof buf), -1);
+    first = written_text(p);
+    assert_non_null(strstr(first, "\nrecipient = text user@Example.JP, "
+			   "@lgwan.example.lg.jp\nrecipient = text "
+			   "@.city.example.lg.jp\n"));
+    assert_non_null(strstr(first, "\nclient = text 192.0.2.0/24 "
+			   "2001:db8::/32 198.51.100.7\n"));
+    write_temp(first, strlen(first), path, sizeof path);
+    q = config_load(path, NULL);
+    unlink(path);
+    assert_non_null(q);
+    second = written_text(q);
+    assert_string_equal(first, second);
+    free(first);
+    free(second);
+    policy_unref(p);
+    policy_unref(q);
+}
+
+/* test_rules_errors - bad rules name their line; cdr is refused */
+static void test_rules_errors(void **state)
+{
+    static const char text[] =
+	"[rules]\n"
+	"recipient = cdr @example.jp\n"
+	"recipient = strict @example.jp\n"
+	"recipient = text\n"
+	"recipient = text example.jp\n"
+	"recipient = text @\n"
+	"client = text 300.1.1.1\n"
+	"client = text 192.0.2.0/33\n"
+	"sender = text a@b@c\n"
+	"recipient = text list:/nonexistent/mugai-list\n";
+    static const char *const expected[] = {
+	"2: recipient: cdr mode is not available in this version",
+	"3: recipient: unknown mode 'strict' (expected text)",
+	"4: recipient: no pattern after the mode",
+	"5: recipient: expected user@domain, @domain or @.domain: 'example.jp'",
+	"6: recipient: empty domain: '@'",
+	"7: client: invalid IP address: '300.1.1.1'",
+	"8: client: invalid prefix length: '192.0.2.0/33'",
+	"9: sender: expected user@domain, @domain or @.domain: 'a@b@c'",
+	"10: recipient: list /nonexistent/mugai-list: cannot open: "
+	"No such file or directory",
+    };
+
+    (void)state;
+    expect_errors(text, strlen(text), expected,
+		  sizeof expected / sizeof expected[0]);
+}
+
+/* test_rules_match - address, domain, subdomain and network patterns */
+static void test_rules_match(void **state)
+{
+    const char *r1[] = { "<User@Example.JP>" }, *r2[] = { "x@example.jp" },
+	*r3[] = { "a@lgwan.example.lg.jp" }, *r4[] = { "a@x.city.example.lg.jp" },
+	*r5[] = { "a@city.example.lg.jp" }, *r6[] = { "postmaster" };
+    char why[256];
+    rules_decision d;
+    rules *rs = NULL;
+
+    (void)state;
+    assert_int_equal(rules_add(&rs, RULES_RECIPIENT, POLICY_MODE_CDR,
+			       "user@example.jp @lgwan.example.lg.jp "
+			       "@.city.example.lg.jp", why, sizeof why), 0);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, r1, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_CDR);
+    assert_int_equal(d.matched, 1);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, r2, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    assert_int_equal(d.matched, 0);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, r3, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_CDR);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, r4, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_CDR);
+    /* @.domain is for subdomains only */
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, r5, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, r6, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    /* no rules, no recipients: the default */
+    rules_decide(NULL, POLICY_MODE_TEXT, NULL, NULL, r1, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, NULL, 0, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    assert_int_equal(d.exception, 0);
+    rules_free(rs);
+}
+
+/* test_rules_strictest - mixed recipients get the strictest mode */
+static void test_rules_strictest(void **state)
+{
+    const char *mixed[] = { "a@relaxed.example.jp", "b@strict.example.jp",
+			    "c@relaxed.example.jp" };
+    const char *relaxed[] = { "a@relaxed.example.jp", "c@relaxed.example.jp" };
+    const char *other[] = { "a@relaxed.example.jp", "z@elsewhere.example" };
+    char why[256];
+    rules_decision d;
+    rules *rs = NULL;
+
+    (void)state;
+    assert_int_equal(rules_stricter(POLICY_MODE_CDR, POLICY_MODE_TEXT),
+		     POLICY_MODE_TEXT);
+    assert_int_equal(rules_stricter(POLICY_MODE_TEXT, POLICY_MODE_CDR),
+		     POLICY_MODE_TEXT);
+    assert_int_equal(rules_stricter(POLICY_MODE_CDR, POLICY_MODE_CDR),
+		     POLICY_MODE_CDR);
+    assert_int_equal(rules_add(&rs, RULES_RECIPIENT, POLICY_MODE_TEXT,
+			       "@strict.example.jp", why, sizeof why), 0);
+    assert_int_equal(rules_add(&rs, RULES_RECIPIENT, POLICY_MODE_CDR,
+			       "@relaxed.example.jp @strict.example.jp",
+			       why, sizeof why), 0);
+    /* the first matching rule counts for each recipient */
+    rules_decide(rs, POLICY_MODE_CDR, NULL, NULL, mixed, 3, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    assert_int_equal(d.matched, 3);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, relaxed, 2, &d);
+    assert_int_equal(d.mode, POLICY_MODE_CDR);
+    /* an unmatched recipient takes the default, which is stricter */
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, NULL, other, 2, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    assert_int_equal(d.matched, 1);
+    rules_free(rs);
+}
+
+/* test_rules_exceptions - client before sender, both reported */
+static void test_rules_exceptions(void **state)
+{
+    const char *rc[] = { "a@strict.example.jp" };
+    char why[256];
+    rules_decision d;
+    rules *rs = NULL;
+
+    (void)state;
+    assert_int_equal(rules_add(&rs, RULES_SENDER, POLICY_MODE_TEXT,
+			       "@other.example", why, sizeof why), 0);
+    assert_int_equal(rules_add(&rs, RULES_SENDER, POLICY_MODE_CDR,
+			       "@partner.example.jp", why, sizeof why), 0);
+    assert_int_equal(rules_add(&rs, RULES_CLIENT, POLICY_MODE_TEXT,
+			       "2001:db8::/32", why, sizeof why), 0);
+    assert_int_equal(rules_add(&rs, RULES_CLIENT, POLICY_MODE_CDR,
+			       "192.0.2.0/25", why, sizeof why), 0);
+    rules_decide(rs, POLICY_MODE_TEXT, "<x@partner.example.jp>", "203.0.113.1",
+		 rc, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_CDR);
+    assert_int_equal(d.exception, 1);
+    assert_int_equal(d.exception_kind, RULES_SENDER);
+    assert_int_equal(d.exception_rule, 2);
+    /* a client rule wins over a sender rule */
+    rules_decide(rs, POLICY_MODE_TEXT, "x@partner.example.jp", "2001:db8::1",
+		 rc, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    assert_int_equal(d.exception_kind, RULES_CLIENT);
+    assert_int_equal(d.exception_rule, 1);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, "192.0.2.127", rc, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_CDR);
+    assert_int_equal(d.exception_rule, 2);
+    rules_decide(rs, POLICY_MODE_TEXT, NULL, "::ffff:192.0.2.1", rc, 1, &d);
+    assert_int_equal(d.exception_rule, 2);
+    rules_decide(rs, POLICY_MODE_TEXT, "", "192.0.2.128", rc, 1, &d);
+    assert_int_equal(d.exception, 0);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    rules_decide(rs, POLICY_MODE_TEXT, "<>", "not-an-address", rc, 1, &d);
+    assert_int_equal(d.exception, 0);
+    rules_free(rs);
+}
+
+/* test_rules_list_file - list:FILE patterns and their errors */
+static void test_rules_list_file(void **state)
+{
+    static const char list[] = "# staff\nuser@example.jp\n\n  @lgwan.example.lg.jp  # all\n";
+    static const char bad[] = "@ok.example\nnot-a-pattern\n";
+    char path[64], badpath[64], conf[256], line[256];
+    const char *r1[] = { "a@lgwan.example.lg.jp" };
+    config_errors errs;
+    rules_decision d;
+    policy *p;
+
+    (void)state;
+    write_temp(list, strlen(list), path, sizeof path);
+    write_temp(bad, strlen(bad), badpath, sizeof badpath);
+    snprintf(conf, sizeof conf, "[rules]\nrecipient = text list:%s\n", path);
+    p = load_text(conf, NULL);
+    assert_non_null(p);
+    rules_decide(p->rules, POLICY_MODE_CDR, NULL, NULL, r1, 1, &d);
+    assert_int_equal(d.mode, POLICY_MODE_TEXT);
+    assert_int_equal(d.matched, 1);
+    policy_unref(p);
+    snprintf(conf, sizeof conf, "[rules]\nrecipient = text list:%s\n", badpath);
+    config_errors_init(&errs);
+    assert_null(load_text(conf, &errs));
+    assert_int_equal(errs.count, 1);
+    snprintf(line, sizeof line, ":2: recipient: list %s:2: expected "
+	     "user@domain, @domain or @.domain", badpath);
+    assert_non_null(strstr(errs.lines[0], line));
+    config_errors_free(&errs);
+    unlink(path);
+    unlink(badpath);
+}
+
+/* test_policy_view - a borrowed copy with another mode */
+static void test_policy_view(void **state)
+{
+    policy *p = policy_defaults(), view;
+
+    (void)state;
+    assert_non_null(p);
+    policy_view(p, POLICY_MODE_CDR, &view);
+    assert_int_equal(view.mode, POLICY_MODE_CDR);
+    assert_int_equal(p->mode, POLICY_MODE_TEXT);
+    assert_ptr_equal(view.spool_dir, p->spool_dir);
+    assert_int_equal(atomic_load(&p->refs), 1);
+    policy_unref(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -764,6 +1050,14 @@ int main(void)
 	cmocka_unit_test(test_errors_list),
 	cmocka_unit_test(test_default_path),
 	cmocka_unit_test(test_refcount),
+	cmocka_unit_test(test_milter_keys),
+	cmocka_unit_test(test_rules_config),
+	cmocka_unit_test(test_rules_errors),
+	cmocka_unit_test(test_rules_match),
+	cmocka_unit_test(test_rules_strictest),
+	cmocka_unit_test(test_rules_exceptions),
+	cmocka_unit_test(test_rules_list_file),
+	cmocka_unit_test(test_policy_view),
     };
 
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -1,0 +1,429 @@
+/*
+ * NAME
+ *	cmd_quarantine - `mugai quarantine`: the CSIRT's view of the vault
+ * DESCRIPTION
+ *	list, show, export, release and purge items of the vault. The
+ *	command refuses to run when the vault's permissions are unsafe or
+ *	when the person behind it (SUDO_USER, else the user) is neither
+ *	root nor in the vault's group. Every action is in the audit log
+ *	before its result is shown. See mugai-quarantine(1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "policy/config.h"
+#include "sanitizer/strbuf.h"
+#include "vault/export.h"
+#include "vault/release.h"
+#include "vault/render.h"
+#include "vault/vault.h"
+#include "vault/vault_perm.h"
+
+#define QUARANTINE_EXIT_NOTFOUND	66	/* no such item */
+#define QUARANTINE_EXIT_BUSY		75	/* index locked: try again */
+#define QUARANTINE_EXIT_NOPERM		77	/* unsafe vault or access refused */
+
+/* quarantine_usage - synopsis */
+static int quarantine_usage(void)
+{
+    fputs("usage: mugai quarantine [-c CONF] [--vault-dir DIR] [--audit-log FILE] COMMAND ...\n"
+          "  list [--since DATE] [--until DATE] [--sender S] [--recipient R]\n"
+          "       [--verdict V] [--virus NAME|'*']\n"
+          "  show ID\n"
+          "  export ID DIR\n"
+          "  release ID --requester R --approver A --reason TEXT [--force]\n"
+          "  purge [--older-than DURATION] [--reason TEXT] [--dry-run]\n", stderr);
+    return CLI_EXIT_USAGE;
+}
+
+/* quarantine_exit - exit status for a VAULT_E* code */
+static int quarantine_exit(int rc)
+{
+    switch (rc) {
+    case 0: return CLI_EXIT_OK;
+    case VAULT_ENOTFOUND: return QUARANTINE_EXIT_NOTFOUND;
+    case VAULT_EBUSY: return QUARANTINE_EXIT_BUSY;
+    case VAULT_EPERM: return QUARANTINE_EXIT_NOPERM;
+    default: return CLI_EXIT_FAIL;
+    }
+}
+
+/* cli_vault_config - the [vault] settings of the policy */
+void cli_vault_config(const policy *p, vault_config *vc)
+{
+    vault_config_defaults(vc);
+    /* The [vault] keys map here once they are in policy/config_table.c. */
+    (void)p;
+}
+
+/* quarantine_time - "YYYY-MM-DD[ HH:MM[:SS]]" (or with T) local time; -1 if bad */
+static long long quarantine_time(const char *s)
+{
+    static const char *const fmts[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                                        "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d" };
+    for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+        struct tm tm;
+        memset(&tm, 0, sizeof(tm));
+        const char *end = strptime(s, fmts[i], &tm);
+        if (end && !*end) {
+            tm.tm_isdst = -1;
+            return (long long)mktime(&tm);
+        }
+    }
+    return -1;
+}
+
+/* quarantine_duration - "30d", "12h", "90m", "3600s", "2w" in seconds; -1 if bad */
+static long long quarantine_duration(const char *s)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (errno || end == s || n < 0 || n > 100LL * 366 * 86400)
+        return -1;
+    long long mult;
+    if (!strcmp(end, "s") || !*end) mult = 1;
+    else if (!strcmp(end, "m")) mult = 60;
+    else if (!strcmp(end, "h")) mult = 3600;
+    else if (!strcmp(end, "d")) mult = 86400;
+    else if (!strcmp(end, "w")) mult = 7 * 86400;
+    else return -1;
+    return n * mult;
+}
+
+/* quarantine_stamp - local "YYYY-MM-DD HH:MM:SS" */
+static void quarantine_stamp(long long t, char *buf, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+        snprintf(buf, len, "%lld", t);
+}
+
+/* quarantine_field - a label and an untrusted value, escaped */
+static void quarantine_field(const char *label, const char *value)
+{
+    fputs(label, stdout);
+    if (value)
+        render_safe(stdout, value, strlen(value));
+    fputc('\n', stdout);
+}
+
+/* quarantine_list_line - one item per line */
+static int quarantine_list_line(const vault_item *it, void *arg)
+{
+    char when[32];
+    (void)arg;
+    quarantine_stamp(it->received, when, sizeof(when));
+    printf("%s  %s  %-10s  ", it->id, when, it->verdict ? it->verdict : "-");
+    render_safe(stdout, it->virus ? it->virus : "-", strlen(it->virus ? it->virus : "-"));
+    printf("  %llu  <", it->size);
+    render_safe(stdout, it->sender ? it->sender : "", strlen(it->sender ? it->sender : ""));
+    fputs("> ->", stdout);
+    for (size_t i = 0; i < it->nrcpts; i++) {
+        fputs(i ? ", <" : " <", stdout);
+        render_safe(stdout, it->rcpts[i], strlen(it->rcpts[i]));
+        fputc('>', stdout);
+    }
+    fputs("  ", stdout);
+    if (it->subject)
+        render_safe(stdout, it->subject, strlen(it->subject));
+    fputc('\n', stdout);
+    return ferror(stdout) ? -1 : 0;
+}
+
+/* quarantine_list - `list` with filters */
+static int quarantine_list(vault *v, int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "since", required_argument, NULL, 's' }, { "until", required_argument, NULL, 'u' },
+        { "sender", required_argument, NULL, 'f' }, { "recipient", required_argument, NULL, 'r' },
+        { "verdict", required_argument, NULL, 'v' }, { "virus", required_argument, NULL, 'x' },
+        { NULL, 0, NULL, 0 },
+    };
+    vault_filter f = { 0 };
+    int c;
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        switch (c) {
+        case 's': if ((f.since = quarantine_time(optarg)) < 0) return quarantine_usage(); break;
+        case 'u': if ((f.until = quarantine_time(optarg)) < 0) return quarantine_usage(); break;
+        case 'f': f.sender = optarg; break;
+        case 'r': f.rcpt = optarg; break;
+        case 'v': f.verdict = optarg; break;
+        case 'x': f.virus = optarg; break;
+        default: return quarantine_usage();
+        }
+    }
+    if (optind != argc)
+        return quarantine_usage();
+    strbuf d = { 0 };
+    strbuf_puts(&d, "filters:");
+    if (f.since || f.until)
+        strbuf_printf(&d, " since=%lld until=%lld", f.since, f.until);
+    if (f.sender)
+        strbuf_printf(&d, " sender=%s", f.sender);
+    if (f.rcpt)
+        strbuf_printf(&d, " recipient=%s", f.rcpt);
+    if (f.verdict)
+        strbuf_printf(&d, " verdict=%s", f.verdict);
+    if (f.virus)
+        strbuf_printf(&d, " virus=%s", f.virus);
+    if (d.oom) {
+        strbuf_free(&d);
+        fputs("mugai: out of memory\n", stderr);
+        return CLI_EXIT_FAIL;
+    }
+    /* A search of mail records is itself recorded (R66). */
+    int rc = vault_audit(v, "list", "", d.s);
+    strbuf_free(&d);
+    if (rc == 0)
+        rc = vault_list(v, &f, quarantine_list_line, NULL);
+    if (rc != 0) {
+        fprintf(stderr, "mugai: %s\n", rc < 0 ? vault_error(v) : "cannot write the list");
+        return rc < 0 ? quarantine_exit(rc) : CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* quarantine_cat_safe - a stored file to stdout, escaped */
+static int quarantine_cat_safe(int fd)
+{
+    char *buf = malloc(64 * 1024);
+    off_t off = 0;
+    if (!buf)
+        return -1;
+    for (;;) {
+        ssize_t n = pread(fd, buf, 64 * 1024, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            free(buf);
+            return n < 0 ? -1 : 0;
+        }
+        render_safe(stdout, buf, (size_t)n);
+        off += n;
+    }
+}
+
+/* quarantine_show - `show ID`: index, report, safe text */
+static int quarantine_show(vault *v, const policy *p, int argc, char **argv)
+{
+    if (argc != 2)
+        return quarantine_usage();
+    vault_item it;
+    int rc = vault_get(v, argv[1], &it);
+    if (rc < 0) {
+        fprintf(stderr, "mugai: %s\n", vault_error(v));
+        return quarantine_exit(rc);
+    }
+    if ((rc = vault_audit(v, "view", it.id, "show")) < 0)
+        goto fail;
+    char when[32], until[32];
+    quarantine_stamp(it.received, when, sizeof(when));
+    quarantine_stamp(it.retain_until, until, sizeof(until));
+    printf("vault-id:     %s\nreceived:     %s\nretain-until: %s\n", it.id, when, until);
+    quarantine_field("sender:       ", it.sender);
+    for (size_t i = 0; i < it.nrcpts; i++)
+        quarantine_field("recipient:    ", it.rcpts[i]);
+    quarantine_field("subject:      ", it.subject);
+    quarantine_field("message-id:   ", it.message_id);
+    quarantine_field("verdict:      ", it.verdict);
+    quarantine_field("reason:       ", it.reason);
+    quarantine_field("virus:        ", it.virus ? it.virus : "-");
+    quarantine_field("queue-id:     ", it.queue_id);
+    printf("sha256:       %s\nsize:         %llu\n", it.sha256, it.size);
+
+    int fd = vault_open_file(v, &it, VAULT_FILE_REPORT);
+    if (fd < 0) {
+        rc = fd;
+        goto fail;
+    }
+    fputs("\n== report ==\n", stdout);
+    quarantine_cat_safe(fd);
+    close(fd);
+    if ((fd = vault_open_file(v, &it, VAULT_FILE_ORIGINAL)) < 0) {
+        rc = fd;
+        goto fail;
+    }
+    fputs("\n== text rendering (text mode; the original is never shown) ==\n", stdout);
+    char err[VAULT_ERR_SIZE];
+    int r = render_text(p, fd, stdout, err, sizeof(err));
+    close(fd);
+    vault_item_free(&it);
+    if (r < 0) {
+        fprintf(stderr, "mugai: %s\n", err);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+fail:
+    fprintf(stderr, "mugai: %s\n", vault_error(v));
+    vault_item_free(&it);
+    return quarantine_exit(rc);
+}
+
+/* quarantine_export - `export ID DIR` */
+static int quarantine_export(vault *v, int argc, char **argv)
+{
+    if (argc != 3)
+        return quarantine_usage();
+    int rc = export_item(v, argv[1], argv[2]);
+    if (rc < 0) {
+        fprintf(stderr, "mugai: %s\n", vault_error(v));
+        return quarantine_exit(rc);
+    }
+    printf("exported to %s (check with: cd %s && sha256sum -c *.sha256)\n", argv[2], argv[2]);
+    return CLI_EXIT_OK;
+}
+
+/* quarantine_release - `release ID --requester R --approver A --reason TEXT [--force]` */
+static int quarantine_release(vault *v, int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "requester", required_argument, NULL, 'r' }, { "approver", required_argument, NULL, 'a' },
+        { "reason", required_argument, NULL, 'm' }, { "force", no_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    release_request rq = { 0 };
+    int c;
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        switch (c) {
+        case 'r': rq.requester = optarg; break;
+        case 'a': rq.approver = optarg; break;
+        case 'm': rq.reason = optarg; break;
+        case 'f': rq.force = 1; break;
+        default: return quarantine_usage();
+        }
+    }
+    if (optind + 1 != argc)
+        return quarantine_usage();
+    rq.id = argv[optind];
+    char reply[512];
+    int rc = release_run(v, &rq, reply, sizeof(reply));
+    if (rc < 0) {
+        fprintf(stderr, "mugai: %s\n", vault_error(v));
+        return quarantine_exit(rc);
+    }
+    printf("released %s: ", rq.id);
+    render_safe(stdout, reply, strlen(reply));
+    fputc('\n', stdout);
+    return CLI_EXIT_OK;
+}
+
+/* quarantine_purge_line - what is (or would be) purged */
+static int quarantine_purge_line(const vault_item *it, void *arg)
+{
+    printf("%s ", *(const int *)arg ? "would purge" : "purging");
+    return quarantine_list_line(it, NULL);
+}
+
+/* quarantine_purge - `purge [--older-than D] [--reason T] [--dry-run]` */
+static int quarantine_purge(vault *v, int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "older-than", required_argument, NULL, 'o' }, { "reason", required_argument, NULL, 'm' },
+        { "dry-run", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 },
+    };
+    vault_purge_opts o = { 0 };
+    int c;
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            if ((o.older_than = quarantine_duration(optarg)) <= 0)
+                return quarantine_usage();
+            break;
+        case 'm': o.reason = optarg; break;
+        case 'n': o.dry_run = 1; break;
+        default: return quarantine_usage();
+        }
+    }
+    if (optind != argc)
+        return quarantine_usage();
+    size_t n = 0;
+    int rc = vault_purge(v, &o, quarantine_purge_line, &o.dry_run, &n);
+    if (rc != 0) {
+        fprintf(stderr, "mugai: %s (%zu item%s purged before)\n",
+                rc < 0 ? vault_error(v) : "cannot write", n, n == 1 ? "" : "s");
+        return rc < 0 ? quarantine_exit(rc) : CLI_EXIT_FAIL;
+    }
+    printf("%zu item%s %s\n", n, n == 1 ? "" : "s", o.dry_run ? "would be purged" : "purged");
+    return CLI_EXIT_OK;
+}
+
+/* cli_quarantine - `mugai quarantine ...` */
+int cli_quarantine(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "vault-dir", required_argument, NULL, 'V' },
+        { "audit-log", required_argument, NULL, 'A' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *conf = NULL, *vdir = NULL, *alog = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "+c:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'c': conf = optarg; break;
+        case 'V': vdir = optarg; break;
+        case 'A': alog = optarg; break;
+        default: return quarantine_usage();
+        }
+    }
+    if (optind >= argc)
+        return quarantine_usage();
+    const char *sub = argv[optind];
+    if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "export") &&
+        strcmp(sub, "release") && strcmp(sub, "purge"))
+        return quarantine_usage();
+
+    policy *p = cli_load_policy(&conf);
+    if (!p) {
+        fprintf(stderr, "mugai: invalid configuration %s\n", conf);
+        return CLI_EXIT_FAIL;
+    }
+    vault_config vc;
+    cli_vault_config(p, &vc);
+    if (vdir)
+        vc.dir = vdir;
+    if (alog)
+        vc.audit_log = alog;
+
+    char err[VAULT_ERR_SIZE], actor[VAULT_PERM_ACTOR_SIZE];
+    uid_t owner;
+    gid_t gid;
+    vault *v = NULL;
+    int rc = vault_perm_resolve(&vc, &owner, &gid, err, sizeof(err));
+    if (rc == 0) {
+        vault_perm_actor(actor, sizeof(actor), NULL);
+        rc = vault_perm_check_actor(actor, gid, vc.group, err, sizeof(err));
+    }
+    if (rc == 0)
+        rc = vault_open(&vc, 0, &v, err, sizeof(err));
+    if (rc < 0) {
+        fprintf(stderr, "mugai: %s\n", err);
+        policy_unref(p);
+        return quarantine_exit(rc);
+    }
+    int sargc = argc - optind;
+    char **sargv = argv + optind;
+    optind = 0;	/* GNU getopt: start afresh on the subcommand's options */
+    if (!strcmp(sub, "list"))
+        rc = quarantine_list(v, sargc, sargv);
+    else if (!strcmp(sub, "show"))
+        rc = quarantine_show(v, p, sargc, sargv);
+    else if (!strcmp(sub, "export"))
+        rc = quarantine_export(v, sargc, sargv);
+    else if (!strcmp(sub, "release"))
+        rc = quarantine_release(v, sargc, sargv);
+    else
+        rc = quarantine_purge(v, sargc, sargv);
+    if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
+        rc = CLI_EXIT_FAIL;
+    vault_close(v);
+    policy_unref(p);
+    return rc;
+}

@@ -1,0 +1,97 @@
+#!/bin/sh
+# NAME
+#	run.sh - the miltertest scenarios of mugai-milter, one per feature
+# SYNOPSIS
+#	tests/milter/run.sh MILTER FAULT_MILTER
+# DESCRIPTION
+#	For each tests/milter/t-NAME.lua: a private directory with spool,
+#	pid file and log; a config made of t-NAME.conf (if any) plus those
+#	runtime settings and a loopback port; mugai-milter started in the
+#	foreground (t-tempfail runs FAULT_MILTER with MUGAI_FAULT=tempfail);
+#	miltertest runs the script; the milter is stopped and its spool
+#	must be empty. t-badconfig checks that a config with errors stops
+#	the daemon from starting, with every error named FILE:LINE.
+#	Everything started is stopped on exit; each step has a timeout.
+set -u
+MILTER=${1:-build/mugai-milter}
+FAULT=${2:-build/tests/mugai-milter-fault}
+DIR=tests/milter
+PORT=${MUGAI_MT_PORT:-10140}
+OWNER=$(sh tools/gateway.sh user)
+# one run at a time: the ports are shared
+mkdir -p var
+exec 9>/tmp/mugai-test-milter.lock
+flock -w 600 9 || { echo "milter: another run holds /tmp/mugai-test-milter.lock"; exit 1; }
+fail=0
+pid=
+
+cleanup() {
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    [ -n "${tmp:-}" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# make_conf - t-NAME.conf plus the runtime settings into $tmp/mugai.conf
+make_conf() {
+    { [ -f "$DIR/$1.conf" ] && cat "$DIR/$1.conf"
+      printf '[general]\nspool_dir = %s/spool\n' "$tmp"
+      printf '[milter]\nsocket = inet:%s@127.0.0.1\npid_file = %s/run/milter.pid\nlog = %s/milter.log\n' \
+          "$PORT" "$tmp" "$tmp"
+    } > "$tmp/mugai.conf"
+}
+
+for t in "$DIR"/t-*.lua; do
+    name=$(basename "$t" .lua)
+    tmp=$(mktemp -d /tmp/mugai-mt-XXXXXX)
+    chmod 0755 "$tmp"
+    mkdir -p "$tmp/spool" "$tmp/run"
+    chown "$OWNER" "$tmp/spool" "$tmp/run"
+    make_conf "$name"
+    bin=$MILTER
+    fault=
+    [ "$name" = t-tempfail ] && { bin=$FAULT; fault=tempfail; }
+    MUGAI_FAULT=$fault "$bin" -f -c "$tmp/mugai.conf" 2>"$tmp/stderr" &
+    pid=$!
+    [ -z "$fault" ] && unset MUGAI_FAULT
+    if MT_DIR=$DIR MT_PORT=$PORT timeout 60 miltertest -s "$t" >"$tmp/out" 2>&1; then
+        result=ok
+    else
+        result=FAIL
+    fi
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    pid=
+    left=$(find "$tmp/spool" -type f | wc -l)
+    [ "$left" = 0 ] || result="FAIL (spool not empty)"
+    # a build with sanitizers reports on stderr
+    if grep -q -e "Sanitizer" -e "runtime error" "$tmp/stderr"; then
+        result="FAIL (sanitizer report)"
+    fi
+    echo "milter $name: $result"
+    if [ "$result" != ok ]; then
+        fail=1
+        cat "$tmp/out" "$tmp/stderr" "$tmp/milter.log" 2>/dev/null | sed 's/^/    /'
+    fi
+    rm -rf "$tmp"
+    tmp=
+    PORT=$((PORT + 1))
+done
+
+# t-badconfig: errors reported, nothing started
+tmp=$(mktemp -d /tmp/mugai-mt-XXXXXX)
+printf '[limits]\nmax_parts = lots\n[milter]\nsocket = inet:%s@127.0.0.1\nsocket2 = x\n' "$PORT" > "$tmp/bad.conf"
+timeout 10 "$MILTER" -f -c "$tmp/bad.conf" >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" = 1 ] && grep -q "bad.conf:2: max_parts: invalid value 'lots'" "$tmp/out" \
+    && grep -q "bad.conf:5: unknown key 'socket2' in \[milter\]" "$tmp/out" \
+    && grep -q "not started" "$tmp/out" \
+    && ! python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; then
+    echo "milter t-badconfig: ok"
+else
+    echo "milter t-badconfig: FAIL (exit $rc)"
+    sed 's/^/    /' "$tmp/out"
+    fail=1
+fi
+rm -rf "$tmp"
+tmp=
+exit $fail

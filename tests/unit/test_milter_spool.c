@@ -1,0 +1,209 @@
+/*
+ * NAME
+ *	test_milter_spool - unit tests of milter/spool.c
+ * DESCRIPTION
+ *	The spool file is unlinked and private; header fields are rebuilt
+ *	with CRLF; the body is the same bytes whatever the chunking (1 byte
+ *	to 65535); bare CR and NUL are counted across chunk boundaries;
+ *	the size cap stops writing; stale named files are swept.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/unit/testutil.h"
+
+#include "milter/spool.h"
+
+static char dir[64];
+
+/* setup - a private directory */
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/mugai-test-spool-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+/* teardown - remove it */
+static int teardown(void **state)
+{
+    (void)state;
+    spool_sweep(dir);
+    return rmdir(dir);
+}
+
+/* entries - files in dir */
+static int entries(void)
+{
+    struct dirent *de;
+    DIR *d = opendir(dir);
+    int n = 0;
+
+    while ((de = readdir(d)) != NULL)
+	n += de->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* slurp - the whole spool from its rewound descriptor */
+static char *slurp(spool *s, size_t *len)
+{
+    int fd = spool_finish(s);
+    struct stat st;
+    char *buf;
+
+    assert_true(fd >= 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    buf = malloc((size_t)st.st_size + 1);
+    assert_int_equal(read(fd, buf, (size_t)st.st_size), st.st_size);
+    buf[st.st_size] = '\0';
+    *len = (size_t)st.st_size;
+    return buf;
+}
+
+/* test_headers - rebuilt fields, folded values, private file */
+static void test_headers(void **state)
+{
+    spool s;
+    char *buf;
+    size_t len;
+    struct stat st;
+
+    (void)state;
+    assert_int_equal(spool_open(&s, dir, 1 << 20), 0);
+    assert_int_equal(entries(), 0);		/* nothing has a name */
+    assert_int_equal(fstat(s.fd, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(spool_header(&s, "Subject", "hello\n\tworld", 0), 0);
+    assert_int_equal(spool_header(&s, "X-A", " kept space", 1), 0);
+    assert_int_equal(spool_header(&s, "X-B", "crlf\r\n done", 0), 0);
+    assert_int_equal(spool_end_headers(&s), 0);
+    assert_int_equal(spool_body(&s, (const unsigned char *)"body\r\n", 6), 0);
+    buf = slurp(&s, &len);
+    assert_string_equal(buf, "Subject: hello\r\n\tworld\r\nX-A: kept space\r\n"
+			"X-B: crlf\r\n done\r\n\r\nbody\r\n");
+    assert_int_equal(s.headers, 3);
+    free(buf);
+    spool_close(&s);
+    spool_close(&s);				/* idempotent */
+}
+
+/* test_chunking - the same bytes for every chunk size */
+static void test_chunking(void **state)
+{
+    static const size_t sizes[] = { 1, 2, 3, 7, 64, 1000, 4096, 65535, 200000 };
+    const size_t total = 150000;
+    unsigned char *body = malloc(total);
+    size_t i, k, off, n, len;
+    char *buf;
+    spool s;
+
+    (void)state;
+    for (i = 0; i < total; i++)
+	body[i] = (unsigned char)(i % 61 == 60 ? '\n' : i % 61 == 59 ? '\r'
+				  : 'a' + i % 26);
+    body[1000] = '\r';				/* bare CR, in place of a letter */
+    body[5000] = '\0';				/* NUL */
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+	assert_int_equal(spool_open(&s, dir, 1 << 20), 0);
+	assert_int_equal(spool_end_headers(&s), 0);
+	for (off = 0; off < total; off += n) {
+	    n = total - off < sizes[k] ? total - off : sizes[k];
+	    assert_int_equal(spool_body(&s, body + off, n), 0);
+	}
+	buf = slurp(&s, &len);
+	assert_int_equal(len, total + 2);
+	assert_memory_equal(buf + 2, body, total);
+	assert_int_equal(s.nul, 1);
+	assert_int_equal(s.bare_cr, 1);
+	assert_int_equal(s.body_bytes, total);
+	free(buf);
+	spool_close(&s);
+    }
+    free(body);
+}
+
+/* test_cr_split - CR at the end of one chunk, LF at the start of the next */
+static void test_cr_split(void **state)
+{
+    spool s;
+
+    (void)state;
+    assert_int_equal(spool_open(&s, dir, 1 << 20), 0);
+    assert_int_equal(spool_body(&s, (const unsigned char *)"a\r", 2), 0);
+    assert_int_equal(spool_body(&s, (const unsigned char *)"\nb\r", 3), 0);
+    assert_int_equal(s.bare_cr, 0);
+    assert_int_equal(spool_body(&s, (const unsigned char *)"c", 1), 0);
+    assert_int_equal(s.bare_cr, 1);
+    spool_close(&s);
+}
+
+/* test_cap - writing stops at the cap */
+static void test_cap(void **state)
+{
+    unsigned char chunk[1000];
+    spool s;
+    int i, rc = 0;
+
+    (void)state;
+    memset(chunk, 'x', sizeof chunk);
+    assert_int_equal(spool_open(&s, dir, 4500), 0);
+    for (i = 0; i < 10 && rc == 0; i++)
+	rc = spool_body(&s, chunk, sizeof chunk);
+    assert_int_equal(rc, 1);
+    assert_int_equal(i, 5);
+    assert_true(s.over);
+    assert_int_equal(s.bytes, 4000);
+    assert_int_equal(spool_body(&s, chunk, 1), 1);
+    assert_int_equal(spool_header(&s, "A", "b", 0), 1);
+    spool_close(&s);
+}
+
+/* test_errors - no directory; writes to a closed spool */
+static void test_errors(void **state)
+{
+    spool s;
+
+    (void)state;
+    assert_int_equal(spool_open(&s, "/nonexistent/mugai", 100), -1);
+    spool_init(&s);
+    assert_int_equal(spool_body(&s, (const unsigned char *)"x", 1), -1);
+    assert_int_not_equal(s.error, 0);
+    assert_int_equal(spool_finish(&s), -1);
+    spool_close(&s);
+}
+
+/* test_sweep - only our stale names go */
+static void test_sweep(void **state)
+{
+    char path[128];
+    int fd;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/" SPOOL_PREFIX "stale1", dir);
+    fd = open(path, O_CREAT | O_WRONLY, 0600);
+    close(fd);
+    snprintf(path, sizeof path, "%s/other-file", dir);
+    fd = open(path, O_CREAT | O_WRONLY, 0600);
+    close(fd);
+    assert_int_equal(spool_sweep(dir), 1);
+    assert_int_equal(entries(), 1);
+    unlink(path);
+    assert_int_equal(spool_sweep("/nonexistent/mugai"), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_headers),
+	cmocka_unit_test(test_chunking),
+	cmocka_unit_test(test_cr_split),
+	cmocka_unit_test(test_cap),
+	cmocka_unit_test(test_errors),
+	cmocka_unit_test(test_sweep),
+    };
+
+    return cmocka_run_group_tests_name("milter_spool", tests, setup, teardown);
+}

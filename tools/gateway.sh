@@ -1,0 +1,236 @@
+#!/bin/sh
+# NAME
+#	gateway.sh - start, stop or show the loopback demo gateway
+# SYNOPSIS
+#	tools/gateway.sh start|stop|status|user
+# DESCRIPTION
+#	Three processes on 127.0.0.1, all under one runtime directory
+#	(default var/ of the source tree), none touching the system's own
+#	Postfix (/etc/postfix is only read for Postfix's file lists):
+#	  postfix-gw     the internet-side gateway: smtpd on SMTP_PORT with
+#	                 smtpd_milters = mugai-milter, milter_default_action =
+#	                 tempfail, relaying everything to the LGWAN side
+#	  mugai-milter   with the config CONF (socket taken from it)
+#	  postfix-lgwan  stands for the LGWAN-side server: smtpd on LGWAN_PORT,
+#	                 delivers every recipient into DIR/lgwan/Maildir/
+#	Each Postfix instance has its own config directory, queue, data
+#	directory and log file (maillog_file, no syslog needed), generated
+#	from contrib/postfix/*.in. "start" is harmless when already running
+#	and returns once the gateway answers SMTP; "stop" ends only what
+#	"start" started (by pid file / postfix -c DIR stop). "user" creates
+#	the config's unprivileged user and group if missing and prints them.
+# ENVIRONMENT
+#	MUGAI_GW_DIR      runtime directory (var)
+#	MUGAI_SMTP_PORT   gateway SMTP port (10025)
+#	MUGAI_LGWAN_PORT  LGWAN-side SMTP port (10026)
+#	MUGAI_CONF        mugai-milter config (samples/mugai.conf)
+#	MUGAI_MILTER      mugai-milter binary (build/mugai-milter)
+#	MUGAI_NO_MILTER   1: the gateway runs without the milter (benchmarks)
+#	MUGAI_RELAY       next hop instead of the LGWAN instance, host:port;
+#	                  the LGWAN instance is then not started (benchmarks)
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+DIR=${MUGAI_GW_DIR:-var}
+case $DIR in /*) ;; *) DIR=$ROOT/$DIR ;; esac
+SMTP_PORT=${MUGAI_SMTP_PORT:-10025}
+LGWAN_PORT=${MUGAI_LGWAN_PORT:-10026}
+CONF=${MUGAI_CONF:-samples/mugai.conf}
+MILTER=${MUGAI_MILTER:-build/mugai-milter}
+NO_MILTER=${MUGAI_NO_MILTER:-0}
+RELAY=${MUGAI_RELAY:-}
+GW=$DIR/postfix-gw
+LG=$DIR/postfix-lgwan
+MAILDIR_OWNER=nobody:nogroup
+
+# conf_get - a value of the milter config: conf_get KEY
+conf_get() {
+    sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1
+}
+
+# milter_pidfile - the pid file named by the config, absolute
+milter_pidfile() {
+    p=$(conf_get pid_file)
+    case $p in /*) echo "$p" ;; *) echo "$ROOT/$p" ;; esac
+}
+
+# milter_socket_postfix - the config's socket in Postfix's syntax
+milter_socket_postfix() {
+    s=$(conf_get socket)
+    case $s in
+    inet:*@*) port=${s#inet:}; port=${port%%@*}; host=${s#*@}
+              echo "inet:$host:$port" ;;
+    unix:/*|local:/*) echo "unix:${s#*:}" ;;
+    unix:*|local:*) echo "unix:$ROOT/${s#*:}" ;;
+    *) echo "gateway: unsupported socket '$s' in $CONF" >&2; exit 1 ;;
+    esac
+}
+
+# smtp_ready - whether 127.0.0.1:PORT answers with a 220 greeting
+smtp_ready() {
+    python3 - "$1" <<'PY'
+import socket, sys
+try:
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+    ok = s.recv(512).startswith(b"220")
+    s.sendall(b"QUIT\r\n")
+    s.close()
+except OSError:
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+}
+
+# wait_for - run a test command until it succeeds, at most $1 seconds
+wait_for() {
+    n=$(( $1 * 5 )); shift
+    while [ "$n" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.2
+        n=$((n - 1))
+    done
+    return 1
+}
+
+# pf_running - whether the instance in config dir $1 runs
+pf_running() {
+    [ -f "$1/etc/main.cf" ] && postfix -c "$1/etc" status >/dev/null 2>&1
+}
+
+# milter_running - pid of the running milter, or nothing
+milter_running() {
+    f=$(milter_pidfile)
+    [ -f "$f" ] || return 1
+    pid=$(cat "$f" 2>/dev/null || true)
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+# ensure_user - the unprivileged user mugai-milter runs as
+ensure_user() {
+    u=$(conf_get user); u=${u:-mugai}
+    g=$(conf_get group); g=${g:-mugai}
+    if ! getent group "$g" >/dev/null; then
+        groupadd --system "$g"
+    fi
+    if ! getent passwd "$u" >/dev/null; then
+        useradd --system --gid "$g" --home-dir /nonexistent --no-create-home \
+            --shell /usr/sbin/nologin "$u"
+    fi
+    echo "$u:$g"
+}
+
+# render - a template with @KEY@ replaced: render IN OUT
+render() {
+    sed -e "s|@ROOT@|$ROOT|g" -e "s|@DIR@|$DIR|g" -e "s|@NAME@|$NAME|g" \
+        -e "s|@PORT@|$PORT|g" -e "s|@MILTERS@|$MILTERS|g" \
+        -e "s|@RELAYHOST@|$RELAYHOST|g" "$1" > "$2"
+}
+
+# pf_setup - config dir, queue and data of one instance: pf_setup DIR TEMPLATE
+pf_setup() {
+    mkdir -p "$1/etc" "$1/queue" "$1/data" "$DIR/log"
+    render "contrib/postfix/$2-main.cf.in" "$1/etc/main.cf"
+    render contrib/postfix/master.cf.in "$1/etc/master.cf"
+    chown root:root "$1/queue"
+    chown postfix:postfix "$1/data"
+    # "check" creates the queue's subdirectories with their owners; it
+    # only reads the system's files (set-permissions would also reset
+    # the modes of Postfix's installed programs, so it is not used)
+    postfix -c "$1/etc" check
+}
+
+# pf_start - start one instance and wait for its SMTP port
+pf_start() {
+    if ! pf_running "$1"; then
+        postfix -c "$1/etc" start >/dev/null
+    fi
+    wait_for 30 smtp_ready "$2" || {
+        echo "gateway: $(basename "$1") does not answer on port $2; see $DIR/log" >&2
+        exit 1
+    }
+}
+
+cmd_start() {
+    [ "$(id -u)" = 0 ] || { echo "gateway: run as root" >&2; exit 1; }
+    mkdir -p "$DIR/log" "$DIR/run" "$DIR/spool" "$DIR/lgwan"
+    owner=$(ensure_user)
+    # the milter's own directories belong to its user; Postfix must
+    # reach a unix socket next to the pid file
+    for k in spool_dir pid_file; do
+        v=$(conf_get "$k")
+        [ -n "$v" ] || continue
+        mode=0750
+        [ "$k" = pid_file ] && { v=$(dirname "$v"); mode=0755; }
+        mkdir -p "$v"
+        chown "$owner" "$v"
+        chmod $mode "$v"
+    done
+    chown $MAILDIR_OWNER "$DIR/lgwan"
+
+    # the LGWAN side first, so the gateway can relay at once
+    if [ -z "$RELAY" ]; then
+        NAME=lgwan PORT=$LGWAN_PORT MILTERS= RELAYHOST=
+        pf_setup "$LG" lgwan
+        pf_start "$LG" "$LGWAN_PORT"
+        RELAYHOST="[127.0.0.1]:$LGWAN_PORT"
+    else
+        RELAYHOST="[${RELAY%:*}]:${RELAY##*:}"
+    fi
+
+    if [ "$NO_MILTER" != 1 ]; then
+        if ! milter_running >/dev/null; then
+            "$MILTER" -n -c "$CONF" >/dev/null
+            "$MILTER" -c "$CONF"
+        fi
+        MILTERS=$(milter_socket_postfix)
+        wait_for 10 milter_running >/dev/null || {
+            echo "gateway: mugai-milter did not start; see its log" >&2
+            exit 1
+        }
+    else
+        MILTERS=
+    fi
+    NAME=gw PORT=$SMTP_PORT
+    pf_setup "$GW" gw
+    if pf_running "$GW"; then
+        postfix -c "$GW/etc" reload >/dev/null 2>&1
+    fi
+    pf_start "$GW" "$SMTP_PORT"
+}
+
+cmd_stop() {
+    for d in "$GW" "$LG"; do
+        if pf_running "$d"; then
+            postfix -c "$d/etc" stop >/dev/null 2>&1 || true
+        fi
+    done
+    if pid=$(milter_running); then
+        kill -TERM "$pid"
+        wait_for 10 sh -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    # Postfix's master exits shortly after "stop" returns
+    for d in "$GW" "$LG"; do
+        [ -f "$d/etc/main.cf" ] || continue
+        wait_for 10 sh -c "! postfix -c '$d/etc' status >/dev/null 2>&1" || true
+    done
+}
+
+cmd_status() {
+    rc=0
+    for d in "$GW" "$LG"; do
+        if pf_running "$d"; then echo "$(basename "$d"): running"
+        else echo "$(basename "$d"): stopped"; rc=1; fi
+    done
+    if pid=$(milter_running); then echo "mugai-milter: running (pid $pid)"
+    else echo "mugai-milter: stopped"; rc=1; fi
+    return $rc
+}
+
+case ${1:-} in
+start) cmd_start ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+user) ensure_user ;;
+*) echo "usage: $0 start|stop|status|user" >&2; exit 64 ;;
+esac

@@ -1,0 +1,68 @@
+/*
+ * NAME
+ *	audit - the append-only, hash-chained log of vault actions
+ * DESCRIPTION
+ *	One JSON object per line:
+ *	  {"seq":N,"time":"2025-04-01T09:30:00+09:00","actor":"alice",
+ *	   "uid":0,"action":"release","id":"20250401-7KQ2M9TX",
+ *	   "detail":"...","prev":"<sha256>","hash":"<sha256>"}
+ *	"hash" is the SHA-256 of the line up to (not including) ',"hash":',
+ *	"prev" is the "hash" of the record before (64 zeros for the first),
+ *	and seq counts from 1 without gaps. A side file PATH.head holds the
+ *	last seq and hash, so removing records at the end shows too.
+ *
+ *	Appends hold an exclusive flock on the log, read the last record,
+ *	write the new line in one write(2), fsync, and update the head by
+ *	rename; on any failure the log is cut back to its previous length,
+ *	so a record is either complete or absent.
+ *
+ *	The chain makes edits evident; it does not stop someone who can
+ *	write the log from rewriting all of it: ship it off the host too.
+ */
+#ifndef MUGAI_AUDIT_H
+#define MUGAI_AUDIT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define AUDIT_FIELD_MAX		4096	/* escaped octets kept per text field */
+#define AUDIT_LINE_MAX		32768	/* longest record accepted */
+#define AUDIT_LOCK_MS_DEFAULT	5000	/* wait for the log's lock */
+
+typedef enum {
+    AUDIT_INTACT = 0,
+    AUDIT_EDITED,		/* a record's content does not match its hash */
+    AUDIT_DELETED,		/* a record is missing from the sequence */
+    AUDIT_REORDERED,		/* records are out of sequence */
+    AUDIT_CHAIN,		/* prev does not match the record before */
+    AUDIT_MALFORMED,		/* a line is not a record */
+    AUDIT_TRUNCATED,		/* records missing at the end (see head) */
+    AUDIT_HEAD		/* head file missing or unreadable */
+} audit_problem;
+
+typedef struct audit_report {
+    unsigned long long records;	/* records read */
+    audit_problem problem;
+    unsigned long long line;	/* line of the first problem (1-based), 0: none */
+    unsigned long long seq;	/* seq of the record concerned */
+    char	what[512];	/* one line for people */
+} audit_report;
+
+/*
+ * audit_append - append one record (see above). gid (or -1) is given to
+ *	a newly created log. 0, or -1 with one line in err.
+ */
+int audit_append(const char *path, gid_t gid, const char *actor, unsigned long uid,
+                 const char *action, const char *id, const char *detail,
+                 unsigned lock_ms, char *err, size_t errlen);
+
+/*
+ * audit_verify - check the whole chain and the head; 0 intact, 1 broken
+ *	(rep says where and how), -1 the log cannot be read (rep->what)
+ */
+int audit_verify(const char *path, audit_report *rep);
+
+/* audit_problem_name - "intact", "edited", "deleted", ... */
+const char *audit_problem_name(audit_problem p);
+
+#endif

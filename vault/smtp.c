@@ -1,0 +1,394 @@
+/*
+ * NAME
+ *	smtp - a minimal SMTP client for re-injecting released originals
+ * DESCRIPTION
+ *	See smtp.h. Non-blocking socket with poll(2) for every step, so a
+ *	silent or slow server costs at most the timeout per step.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include "vault/smtp.h"
+
+#define SMTP_CHUNK	(64u * 1024)
+
+typedef struct smtp_conn {
+    int		fd;
+    unsigned	timeout_ms;
+    char	in[SMTP_LINE_MAX * 4];
+    size_t	inlen;
+    char	*err;
+    size_t	errlen;
+} smtp_conn;
+
+/* smtp_fail - one error line; returns -1 */
+static int smtp_fail(smtp_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int smtp_fail(smtp_conn *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, c->errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* smtp_now_ms - monotonic milliseconds */
+static long long smtp_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* smtp_wait - poll for ev until deadline; 0, or -1 with errno ETIMEDOUT */
+static int smtp_wait(int fd, short ev, long long deadline)
+{
+    for (;;) {
+        long long left = deadline - smtp_now_ms();
+        if (left <= 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        struct pollfd p = { .fd = fd, .events = ev };
+        int n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n > 0)
+            return 0;
+    }
+}
+
+/* smtp_connect - connect to host:port within the timeout */
+static int smtp_connect(smtp_conn *c, const smtp_target *t)
+{
+    char port[16];
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+    struct addrinfo *res = NULL;
+    snprintf(port, sizeof(port), "%u", t->port);
+    int g = getaddrinfo(t->host, port, &hints, &res);
+    if (g != 0)
+        return smtp_fail(c, "release SMTP %s:%u: %s", t->host, t->port, gai_strerror(g));
+    int e = 0;
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            e = errno;
+            continue;
+        }
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 ||
+            (errno == EINPROGRESS &&
+             smtp_wait(fd, POLLOUT, smtp_now_ms() + t->timeout_ms) == 0)) {
+            socklen_t len = sizeof(e);
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e == 0) {
+                c->fd = fd;
+                freeaddrinfo(res);
+                return 0;
+            }
+        } else {
+            e = errno;
+        }
+        close(fd);
+    }
+    freeaddrinfo(res);
+    return smtp_fail(c, "release SMTP %s:%u: cannot connect: %s", t->host, t->port,
+                     strerror(e ? e : ECONNREFUSED));
+}
+
+/* smtp_write - write all of buf within the timeout */
+static int smtp_write(smtp_conn *c, const char *buf, size_t len)
+{
+    long long deadline = smtp_now_ms() + c->timeout_ms;
+    while (len > 0) {
+        ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+        if (n > 0) {
+            buf += n;
+            len -= (size_t)n;
+            deadline = smtp_now_ms() + c->timeout_ms;	/* progress resets the clock */
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (smtp_wait(c->fd, POLLOUT, deadline) < 0)
+                return smtp_fail(c, "release SMTP: write: %s", strerror(errno));
+            continue;
+        }
+        return smtp_fail(c, "release SMTP: write: %s", strerror(n < 0 ? errno : EPIPE));
+    }
+    return 0;
+}
+
+/* smtp_cmd - send one command line (CRLF added) */
+static int smtp_cmd(smtp_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int smtp_cmd(smtp_conn *c, const char *fmt, ...)
+{
+    char line[SMTP_LINE_MAX + 8];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(line) - 2)
+        return smtp_fail(c, "release SMTP: command too long");
+    memcpy(line + n, "\r\n", 3);
+    return smtp_write(c, line, (size_t)n + 2);
+}
+
+/*
+ * smtp_reply - read one (multi-line) reply: its code, its last line in
+ *	text, and whether a line named the extension ext (may be NULL)
+ */
+static int smtp_reply(smtp_conn *c, int *code, char *text, size_t tlen, const char *ext, int *has_ext)
+{
+    long long deadline = smtp_now_ms() + c->timeout_ms;
+    if (has_ext)
+        *has_ext = 0;
+    for (;;) {
+        char *nl = memchr(c->in, '\n', c->inlen);
+        if (!nl) {
+            if (c->inlen == sizeof(c->in))
+                return smtp_fail(c, "release SMTP: reply line too long");
+            if (smtp_wait(c->fd, POLLIN, deadline) < 0)
+                return smtp_fail(c, "release SMTP: no reply: %s", strerror(errno));
+            ssize_t n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            if (n <= 0)
+                return smtp_fail(c, "release SMTP: connection closed by the server%s%s",
+                                 n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+            c->inlen += (size_t)n;
+            continue;
+        }
+        size_t len = (size_t)(nl - c->in);
+        size_t used = len + 1;
+        if (len > 0 && c->in[len - 1] == '\r')
+            len--;
+        if (len < 3 || c->in[0] < '2' || c->in[0] > '5' || c->in[1] < '0' || c->in[1] > '9' ||
+            c->in[2] < '0' || c->in[2] > '9' || (len > 3 && c->in[3] != ' ' && c->in[3] != '-'))
+            return smtp_fail(c, "release SMTP: malformed reply");
+        int last = len == 3 || c->in[3] == ' ';
+        *code = (c->in[0] - '0') * 100 + (c->in[1] - '0') * 10 + (c->in[2] - '0');
+        /* Keep printable ASCII only: the text goes to a terminal and a log. */
+        size_t k = 0;
+        for (size_t i = 0; i < len && k + 1 < tlen; i++)
+            text[k++] = (c->in[i] >= 0x20 && c->in[i] < 0x7f) ? c->in[i] : '?';
+        text[k] = 0;
+        if (ext && has_ext && len > 4) {
+            size_t el = strlen(ext);
+            if (len - 4 >= el && strncasecmp(c->in + 4, ext, el) == 0 &&
+                (len - 4 == el || c->in[4 + el] == ' '))
+                *has_ext = 1;
+        }
+        memmove(c->in, c->in + used, c->inlen - used);
+        c->inlen -= used;
+        if (last)
+            return 0;
+    }
+}
+
+/* smtp_expect - read a reply and require its code class */
+static int smtp_expect(smtp_conn *c, const char *step, int want, char *text, size_t tlen)
+{
+    int code;
+    if (smtp_reply(c, &code, text, tlen, NULL, NULL) < 0)
+        return -1;
+    if (code / 100 != want)
+        return smtp_fail(c, "release SMTP: %s refused: %s", step, text);
+    return 0;
+}
+
+/* smtp_addr_ok - an address we may put in MAIL FROM / RCPT TO */
+static int smtp_addr_ok(const char *a)
+{
+    if (strlen(a) > SMTP_ADDR_MAX)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+        if (*p <= ' ' || *p == '<' || *p == '>' || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* smtp_has_8bit - 1 when the message has octets over 127; -1 on error */
+static int smtp_has_8bit(int fd)
+{
+    unsigned char *buf = malloc(SMTP_CHUNK);
+    if (!buf)
+        return -1;
+    off_t off = 0;
+    int found = 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf, SMTP_CHUNK, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(buf);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t i = 0; i < n && !found; i++)
+            found = buf[i] >= 0x80;
+        if (found)
+            break;
+        off += n;
+    }
+    free(buf);
+    return found;
+}
+
+/* smtp_data - the message with CRLF line ends and dot-stuffing, then "." */
+static int smtp_data(smtp_conn *c, int fd, const char *prepend)
+{
+    unsigned char *in = malloc(SMTP_CHUNK);
+    char *out = malloc(2 * SMTP_CHUNK + 8);
+    int rc = -1, bol = 1, cr = 0;
+    size_t olen = 0;
+    off_t off = 0;
+    if (!in || !out) {
+        smtp_fail(c, "out of memory");
+        goto done;
+    }
+    if (prepend) {
+        size_t pl = strlen(prepend);
+        if (smtp_write(c, prepend, pl) < 0 || smtp_write(c, "\r\n", 2) < 0)
+            goto done;
+    }
+    for (;;) {
+        ssize_t n = pread(fd, in, SMTP_CHUNK, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            smtp_fail(c, "cannot read the original: %s", strerror(errno));
+            goto done;
+        }
+        if (n == 0)
+            break;
+        off += n;
+        for (ssize_t i = 0; i < n; i++) {
+            unsigned char ch = in[i];
+            if (cr && ch != '\n') {
+                /* A bare CR is kept as it is: the original is not ours to change. */
+                cr = 0;
+            }
+            if (ch == '\n') {
+                if (!cr)
+                    out[olen++] = '\r';
+                out[olen++] = '\n';
+                bol = 1;
+                cr = 0;
+                continue;
+            }
+            if (bol && ch == '.')
+                out[olen++] = '.';
+            bol = 0;
+            cr = ch == '\r';
+            out[olen++] = (char)ch;
+        }
+        if (smtp_write(c, out, olen) < 0)
+            goto done;
+        olen = 0;
+    }
+    if (cr)
+        out[olen++] = '\n';
+    else if (!bol) {
+        out[olen++] = '\r';
+        out[olen++] = '\n';
+    }
+    memcpy(out + olen, ".\r\n", 3);
+    olen += 3;
+    rc = smtp_write(c, out, olen);
+done:
+    free(in);
+    free(out);
+    return rc;
+}
+
+/* smtp_send - one message, all recipients or none */
+int smtp_send(const smtp_target *t, const char *from, const char *const *rcpts, size_t nrcpts,
+              const char *prepend, int fd, char *reply, size_t replylen,
+              char *err, size_t errlen)
+{
+    smtp_conn *c = calloc(1, sizeof(*c));
+    char text[SMTP_LINE_MAX];
+    int code, has8 = 0, rc = -1;
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->fd = -1;
+    c->timeout_ms = t->timeout_ms;
+    c->err = err;
+    c->errlen = errlen;
+    if (reply && replylen)
+        reply[0] = 0;
+    if (!from)
+        from = "";
+    if (nrcpts == 0) {
+        smtp_fail(c, "release SMTP: no recipient");
+        goto done;
+    }
+    if (!smtp_addr_ok(from) || !smtp_addr_ok(t->helo ? t->helo : "localhost")) {
+        smtp_fail(c, "release SMTP: unusable sender address");
+        goto done;
+    }
+    for (size_t i = 0; i < nrcpts; i++)
+        if (!rcpts[i] || !*rcpts[i] || !smtp_addr_ok(rcpts[i])) {
+            smtp_fail(c, "release SMTP: unusable recipient address");
+            goto done;
+        }
+    if (prepend && strpbrk(prepend, "\r\n")) {
+        smtp_fail(c, "release SMTP: header line with a line break");
+        goto done;
+    }
+    int eight = smtp_has_8bit(fd);
+    if (eight < 0) {
+        smtp_fail(c, "cannot read the original: %s", strerror(errno));
+        goto done;
+    }
+    if (smtp_connect(c, t) < 0 || smtp_expect(c, "greeting", 2, text, sizeof(text)) < 0)
+        goto done;
+    if (smtp_cmd(c, "EHLO %s", t->helo ? t->helo : "localhost") < 0 ||
+        smtp_reply(c, &code, text, sizeof(text), "8BITMIME", &has8) < 0)
+        goto done;
+    if (code / 100 != 2 &&
+        (smtp_cmd(c, "HELO %s", t->helo ? t->helo : "localhost") < 0 ||
+         smtp_expect(c, "HELO", 2, text, sizeof(text)) < 0))
+        goto done;
+    if (smtp_cmd(c, "MAIL FROM:<%s>%s", from, eight && has8 ? " BODY=8BITMIME" : "") < 0 ||
+        smtp_expect(c, "MAIL FROM", 2, text, sizeof(text)) < 0)
+        goto done;
+    for (size_t i = 0; i < nrcpts; i++) {
+        if (smtp_cmd(c, "RCPT TO:<%s>", rcpts[i]) < 0 ||
+            smtp_expect(c, "RCPT TO", 2, text, sizeof(text)) < 0) {
+            size_t n = strlen(err);
+            snprintf(err + n, errlen - n, " (recipient %zu of %zu; nothing sent)", i + 1, nrcpts);
+            goto done;
+        }
+    }
+    if (smtp_cmd(c, "DATA") < 0 || smtp_expect(c, "DATA", 3, text, sizeof(text)) < 0 ||
+        smtp_data(c, fd, prepend) < 0 ||
+        smtp_expect(c, "end of data", 2, text, sizeof(text)) < 0)
+        goto done;
+    if (reply && replylen)
+        snprintf(reply, replylen, "%s", text);
+    rc = 0;
+    /* The message is accepted: a failed QUIT changes nothing. */
+    if (smtp_cmd(c, "QUIT") == 0)
+        smtp_reply(c, &code, text, sizeof(text), NULL, NULL);
+done:
+    if (rc < 0 && c->fd >= 0 && errno != ETIMEDOUT)
+        (void)send(c->fd, "QUIT\r\n", 6, MSG_NOSIGNAL);
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c);
+    return rc;
+}
