@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "sanitizer/archive.h"
+#include "sanitizer/digest.h"
 #include "sanitizer/archive_priv.h"
 #include "sanitizer/charset.h"
 #include "sanitizer/limits.h"
@@ -102,7 +103,7 @@ int archive_out_begin(archive_out *o, archive_walker *w, unsigned long long comp
     o->comp = comp;
     o->buf = malloc(LIMITS_SCAN_MEM_MEMBER);
     o->sha = EVP_MD_CTX_new();
-    if (!o->buf || !o->sha || EVP_DigestInit_ex(o->sha, EVP_sha256(), NULL) != 1) {
+    if (!o->buf || !o->sha || EVP_DigestInit_ex(o->sha, digest_sha256(), NULL) != 1) {
         archive_out_free(o);
         return archive_fail(w, ARCHIVE_WALK_ERROR, "out of memory");
     }
@@ -178,17 +179,6 @@ static char *archive_name(const char *raw, int utf8_flag, int *cp932)
     return charset_to_utf8("CP932", raw, len, &outlen, NULL);
 }
 
-/* archive_hex - hex of a digest */
-static void archive_hex(const unsigned char *d, unsigned n, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = hx[d[i] >> 4];
-        out[2 * i + 1] = hx[d[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 /* archive_emit - hand a member to the visitor, then walk into it if it is an archive */
 int archive_emit(archive_walker *w, archive_kind container, unsigned depth,
                  const char *prefix, unsigned index, const char *raw_name,
@@ -214,7 +204,7 @@ int archive_emit(archive_walker *w, archive_kind container, unsigned depth,
             free(name);
             return archive_fail(w, ARCHIVE_WALK_ERROR, "SHA-256 failed");
         }
-        archive_hex(md, mdlen, m.sha256);
+        digest_hex(md, mdlen, m.sha256);
         m.size = o->size;
         m.head = o->buf;
         m.head_len = o->len < LIMITS_MAGIC_BYTES ? o->len : LIMITS_MAGIC_BYTES;

@@ -25,6 +25,8 @@
 #include "sanitizer/engine.h"
 #include "sanitizer/engine_ctx.h"
 #include "sanitizer/decode.h"
+#include "sanitizer/digest.h"
+#include "sanitizer/fdio.h"
 #include "sanitizer/filetype.h"
 #include "sanitizer/hdrdecode.h"
 #include "sanitizer/htmltext.h"
@@ -38,30 +40,20 @@
 #include "sanitizer/uuextract.h"
 #include "sanitizer/urlfilter.h"
 
-static EVP_MD *engine_sha256_md;
-
-/* engine_sha256 - the SHA-256 implementation, fetched once (a fetch per use is slow in OpenSSL 3) */
-static const EVP_MD *engine_sha256(void)
-{
-    return engine_sha256_md ? engine_sha256_md : EVP_sha256();
-}
-
 /* engine_global_init - once per process, before threads */
 void engine_global_init(void)
 {
     g_mime_init();
     xmlInitParser();
     (void)scan_global_init();	/* a failure shows when a database is loaded */
-    if (!engine_sha256_md)
-        engine_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    digest_init();
 }
 
 /* engine_global_done - undo engine_global_init at exit */
 void engine_global_done(void)
 {
     filetype_thread_done();
-    EVP_MD_free(engine_sha256_md);
-    engine_sha256_md = NULL;
+    digest_done();
     g_mime_shutdown();
     xmlCleanupParser();
 }
@@ -228,17 +220,6 @@ static int engine_sink_feed(void *ctx, const unsigned char *buf, size_t len)
     return 0;
 }
 
-/* engine_hex - hex of a digest */
-static void engine_hex(const unsigned char *d, unsigned n, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = hx[d[i] >> 4];
-        out[2 * i + 1] = hx[d[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 /*
  * engine_text_like - content that is text in some charset: no NUL, almost
  * no control octets (ESC, TAB, CR, LF, FF allowed), and none of the
@@ -288,7 +269,7 @@ static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
 
     s.sha = EVP_MD_CTX_new();
     s.magic = malloc(LIMITS_MAGIC_BYTES);
-    if (!s.sha || !s.magic || EVP_DigestInit_ex(s.sha, engine_sha256(), NULL) != 1) {
+    if (!s.sha || !s.magic || EVP_DigestInit_ex(s.sha, digest_sha256(), NULL) != 1) {
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         goto done;
     }
@@ -306,7 +287,7 @@ static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
         engine_fail(e, ENGINE_STOP_ERROR, "SHA-256 failed");
         goto done;
     }
-    engine_hex(md, mdlen, rp->sha256);
+    digest_hex(md, mdlen, rp->sha256);
     rp->size = s.size;
     /* Body text only needs to be shown to be text; attachments get the full rules. */
     int light = text && engine_text_like((const char *)s.magic, s.magic_len);
@@ -608,12 +589,12 @@ static int engine_uu_block(void *ctx, const char *name, const unsigned char *dat
     if (!rp || !(rp->filename = strdup(name)) ||
         !(rp->declared_type = strdup("application/x-uuencode")) ||
         !(rp->reason = strdup("uuencode")) ||
-        EVP_Digest(data, len, md, &mdlen, engine_sha256(), NULL) != 1 ||
+        EVP_Digest(data, len, md, &mdlen, digest_sha256(), NULL) != 1 ||
         !(rp->detected_type = filetype_detect(data, len < LIMITS_MAGIC_BYTES ? len : LIMITS_MAGIC_BYTES))) {
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         return -1;
     }
-    engine_hex(md, mdlen, rp->sha256);
+    digest_hex(md, mdlen, rp->sha256);
     rp->size = len;
     rp->action = REPORT_REMOVED;
     engine_type_findings(e, rp);
@@ -919,14 +900,14 @@ static int engine_unparsed(engine_ctx *e, GMimeObject *o, const char *path, cons
 
     if (!rp || !(rp->declared_type = engine_lower(mime ? mime : "multipart/mixed")) ||
         !(rp->reason = strdup("unparsed")) ||
-        EVP_Digest(raw, len, md, &mdlen, engine_sha256(), NULL) != 1 ||
+        EVP_Digest(raw, len, md, &mdlen, digest_sha256(), NULL) != 1 ||
         !(rp->detected_type = filetype_detect(raw, len < LIMITS_MAGIC_BYTES ? len : LIMITS_MAGIC_BYTES))) {
         g_free(mime);
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         return -1;
     }
     g_free(mime);
-    engine_hex(md, mdlen, rp->sha256);
+    digest_hex(md, mdlen, rp->sha256);
     rp->size = len;
     rp->action = REPORT_REMOVED;
     rp->filename = engine_filename(o);
@@ -1115,7 +1096,7 @@ static int engine_message_sha256(engine_ctx *e, int fd)
     unsigned mdlen = 0;
     int rc = -1;
 
-    if (!buf || !sha || EVP_DigestInit_ex(sha, engine_sha256(), NULL) != 1 ||
+    if (!buf || !sha || EVP_DigestInit_ex(sha, digest_sha256(), NULL) != 1 ||
         lseek(fd, 0, SEEK_SET) < 0)
         goto done;
     for (;;) {
@@ -1131,7 +1112,7 @@ static int engine_message_sha256(engine_ctx *e, int fd)
     }
     if (EVP_DigestFinal_ex(sha, md, &mdlen) != 1 || !(e->rep->sha256 = malloc(2 * mdlen + 1)))
         goto done;
-    engine_hex(md, mdlen, e->rep->sha256);
+    digest_hex(md, mdlen, e->rep->sha256);
     rc = 0;
 done:
     if (rc < 0)
@@ -1352,31 +1333,16 @@ out:
     return 0;
 }
 
-/* engine_write_all - write everything or fail */
-static int engine_write_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* engine_write_eol - write text converting LF to the chosen line end */
 static int engine_write_eol(int fd, const char *s, size_t len, int crlf)
 {
     if (!crlf)
-        return engine_write_all(fd, s, len);
+        return fdio_write_all(fd, s, len);
     const char *p = s, *end = s + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (engine_write_all(fd, p, n) < 0 || (nl && engine_write_all(fd, "\r\n", 2) < 0))
+        if (fdio_write_all(fd, p, n) < 0 || (nl && fdio_write_all(fd, "\r\n", 2) < 0))
             return -1;
         p += n + (nl != NULL);
     }
@@ -1395,7 +1361,7 @@ int engine_write(const engine_result *res, int fd, int crlf)
     int rc = h.oom ? -1 : engine_write_eol(fd, h.s, h.len, crlf);
     strbuf_free(&h);
     if (rc == 0)
-        rc = engine_write_all(fd, res->body, res->body_len);
+        rc = fdio_write_all(fd, res->body, res->body_len);
     return rc;
 }
 

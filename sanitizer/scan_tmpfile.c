@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "sanitizer/scan_tmpfile.h"
+#include "sanitizer/fdio.h"
 
 /* scan_tmpfile_open - a new empty private file in dir */
 int scan_tmpfile_open(const char *dir)
@@ -43,19 +44,5 @@ int scan_tmpfile_open(const char *dir)
 /* scan_tmpfile_write - write all of buf */
 int scan_tmpfile_write(int fd, const void *buf, size_t len)
 {
-    const char *p = buf;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0) {
-            errno = ENOSPC;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return fdio_write_all(fd, buf, len);
 }

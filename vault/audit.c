@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 #include "sanitizer/strbuf.h"
 #include "vault/audit.h"
+#include "sanitizer/digest.h"
 #include "vault/vault_file.h"
 
 #define AUDIT_ZERO_HASH	"0000000000000000000000000000000000000000000000000000000000000000"
@@ -34,7 +35,7 @@ static int audit_sha256(const void *p, size_t len, char hex[65])
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned dlen = 0;
-    if (EVP_Digest(p, len, d, &dlen, EVP_sha256(), NULL) != 1 || dlen != 32)
+    if (EVP_Digest(p, len, d, &dlen, digest_sha256(), NULL) != 1 || dlen != 32)
         return -1;
     vault_file_hex(d, 32, hex);
     return 0;

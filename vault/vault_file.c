@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <openssl/evp.h>
 #include "vault/vault_file.h"
+#include "sanitizer/digest.h"
+#include "sanitizer/fdio.h"
 
 #define VAULT_FILE_CHUNK	(64u * 1024)
 
@@ -114,32 +116,13 @@ int vault_file_commit(vault_file_tmp *t, const char *final, int no_replace)
 /* vault_file_write_all - write len octets, retrying short writes */
 int vault_file_write_all(int fd, const void *buf, size_t len)
 {
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0) {
-            errno = EIO;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return fdio_write_all(fd, buf, len);
 }
 
 /* vault_file_hex - lower-case hex of n octets */
 void vault_file_hex(const unsigned char *d, size_t n, char *out)
 {
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hex[d[i] >> 4];
-        out[2 * i + 1] = hex[d[i] & 15];
-    }
-    out[2 * n] = 0;
+    digest_hex(d, n, out);
 }
 
 /* vault_file_copy - copy in to out (or only hash when out < 0) */
@@ -149,7 +132,7 @@ int vault_file_copy(int in, int out, char sha256[65], unsigned long long *size)
     unsigned char *buf = malloc(VAULT_FILE_CHUNK);
     int rc = -1;
     off_t off = 0;
-    if (!md || !buf || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+    if (!md || !buf || EVP_DigestInit_ex(md, digest_sha256(), NULL) != 1) {
         errno = ENOMEM;
         goto done;
     }
