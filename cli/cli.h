@@ -22,6 +22,9 @@ struct policy *cli_load_policy(const char **conf);
 /* cli_sanitize - `mugai sanitize ...` */
 int cli_sanitize(int argc, char **argv);
 
+/* cli_show_config - `mugai show-config ...` */
+int cli_show_config(int argc, char **argv);
+
 /* cli_check_config - `mugai check-config ...` */
 int cli_check_config(int argc, char **argv);
 

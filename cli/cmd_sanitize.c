@@ -20,6 +20,7 @@
 #include "policy/config.h"
 #include "sanitizer/engine.h"
 #include "sanitizer/limits.h"
+#include "sanitizer/scan_config.h"
 
 /* sanitize_mkdirs - create a directory and its parents (mode 0700 for new ones) */
 static int sanitize_mkdirs(const char *dir)
@@ -186,8 +187,19 @@ int cli_sanitize(int argc, char **argv)
         fd = copy;
     }
 
+    /* The engine keeps parts that need scanning in private files there. */
+    if (sanitize_mkdirs(p->spool_dir) < 0) {
+        fprintf(stderr, "mugai: tempfail: cannot create spool directory %s: %s\n",
+                p->spool_dir, strerror(errno));
+        if (fd != STDIN_FILENO)
+            close(fd);
+        policy_unref(p);
+        return CLI_EXIT_TEMPFAIL;
+    }
+    scan_settings ss;
+    scan_config_from_policy(p, &ss);
     engine_result res;
-    engine_options eo = { .crlf = 0 };
+    engine_options eo = { .crlf = 0, .scan = &ss };
     int rc;
     if (engine_run(p, NULL, fd, &eo, &res) < 0) {
         fputs("mugai: tempfail: out of memory\n", stderr);

@@ -14,6 +14,7 @@ static void main_usage(FILE *out)
 {
     fputs("usage: mugai sanitize [-c CONF] [--mode text|cdr] [--report FILE.json] [IN|-] [-o OUT|-]\n"
           "       mugai check-config [-c CONF]\n"
+          "       mugai show-config [-c CONF]\n"
           "       mugai quarantine [-c CONF] list|show|export|release|purge ...\n"
           "       mugai audit [-c CONF] verify\n"
           "       mugai version\n", out);
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
         return cli_audit(argc - 1, argv + 1);
     if (strcmp(cmd, "check-config") == 0)
         return cli_check_config(argc - 1, argv + 1);
+    if (strcmp(cmd, "show-config") == 0)
+        return cli_show_config(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("mugai %s\n", MUGAI_VERSION);
         return CLI_EXIT_OK;

@@ -35,6 +35,7 @@
 #include "milter/shim.h"
 #include "milter/verdict.h"
 #include "policy/rules.h"
+#include "sanitizer/scan_config.h"
 #include "sanitizer/engine.h"
 #include "sanitizer/limits.h"
 
@@ -329,6 +330,7 @@ static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
     progress_entry pe;
     apply_stats st;
     policy view;
+    scan_settings ss;
     long long t0, spent;
     sfsistat rc;
     int perm, applied;
@@ -339,6 +341,9 @@ static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
 	policy_view(m->pol, d.mode, &view);
 	use = &view;
     }
+    /* Scan settings borrow the snapshot's strings: they live as long as m->pol. */
+    scan_config_from_policy(use, &ss);
+    opts.scan = &ss;
     o.decision = &d;
     o.mode = rules_mode_name(d.mode);
     env.sender = m->sender;

@@ -26,6 +26,7 @@
 #include "policy/policy.h"
 #include "policy/rules.h"
 #include "sanitizer/limits.h"
+#include "vault/vault.h"
 
 #define KIB	1024ull
 #define MIB	(1024ull * 1024)
@@ -37,6 +38,10 @@ static const char *const lang_names[] = { "ja", "en", NULL };
 static const char *const url_names[] = { "defang", "keep", "remove", NULL };
 static const char *const charset_names[] = { "utf-8", "iso-2022-jp", NULL };
 static const char *const limit_names[] = { "reject", "tempfail", NULL };
+static const char *const virus_names[] = { "reject", "quarantine", NULL };
+static const char *const nodb_names[] = { "tempfail", "reject", NULL };
+static const char *const archlimit_names[] = { "remove", "quarantine", NULL };
+static const char *const action_names[] = { "keep", "remove", "quarantine", NULL };
 
 _Static_assert(POLICY_MODE_TEXT == 0 && POLICY_MODE_CDR == 1, "mode_names");
 _Static_assert(POLICY_LANG_JA == 0 && POLICY_LANG_EN == 1, "lang_names");
@@ -69,6 +74,12 @@ static const char *check_socket(const char *s)
     return "expected unix:PATH, local:PATH, inet:PORT@HOST or inet6:PORT@HOST";
 }
 
+/* check_not_keep - spoofed content may be removed or quarantined, never kept */
+static const char *check_not_keep(unsigned long long value)
+{
+    return value == 0 ? "spoofed content cannot be kept: remove or quarantine" : NULL;
+}
+
 /* check_name - a user or group name: not empty, no blanks */
 static const char *check_name(const char *s)
 {
@@ -94,6 +105,11 @@ const config_section config_table_sections[] = {
     { "milter", "The mugai-milter daemon", "milter デーモンの設定" },
     { "rules", "Mode per recipient, and explicit exceptions",
       "宛先ごとのモードと例外" },
+    { "scan", "Virus scanning (ClamAV)", "ウイルス検査の設定" },
+    { "archives", "Looking into archives", "圧縮ファイルの検査" },
+    { "types", "What each true file type gets", "ファイル形式ごとの処理" },
+    { "vault", "Originals kept on the internet side, and the CSIRT's command",
+      "原本保管庫と CSIRT 用コマンド" },
 };
 const size_t config_table_section_count =
     sizeof config_table_sections / sizeof config_table_sections[0];
@@ -209,6 +225,158 @@ const config_entry config_table[] = {
 	 "Exception by client IP address or CIDR block, or list:FILE; "
 	 "checked before sender rules, replaces the recipients' mode and "
 	 "is logged"),
+
+    TEXT("scan", "database_dir", CONFIG_TYPE_PATH, scan_database_dir,
+	 LIMITS_SCAN_DB_DIR_DEFAULT,
+	 "ClamAV signatures: the freshclam directory, or one signature file"),
+    NUMBER("scan", "max_database_age", CONFIG_TYPE_DURATION,
+	   scan_max_database_age_ms, 0, LIMITS_SCAN_DB_AGE_MAX * 1000ull,
+	   LIMITS_SCAN_DB_AGE_DEFAULT * 1000ull,
+	   "Signatures older than this count as missing; 0 checks no age "
+	   "(only for the project's test signatures)"),
+    CHOICE("scan", "on_virus", virus_names, scan_on_virus, 0, NULL,
+	   "A virus: reject at SMTP (550 5.7.1) or accept and withhold; the "
+	   "original goes to the vault either way"),
+    CHOICE("scan", "on_no_database", nodb_names, scan_on_no_database, 0, NULL,
+	   "No usable signatures (missing or too old): tempfail (451) or "
+	   "reject (554)"),
+    NUMBER("scan", "max_scan_size", CONFIG_TYPE_SIZE, scan_max_scan_size,
+	   LIMITS_SCAN_MAX_SCANSIZE_MIN, LIMITS_SCAN_MAX_SCANSIZE_MAX,
+	   LIMITS_SCAN_MAX_SCANSIZE_DEFAULT,
+	   "Most bytes ClamAV scans in one file, all layers; beyond it the "
+	   "file is suspicious, never clean"),
+    NUMBER("scan", "max_file_size", CONFIG_TYPE_SIZE, scan_max_file_size,
+	   LIMITS_SCAN_MAX_FILESIZE_MIN, LIMITS_SCAN_MAX_FILESIZE_MAX,
+	   LIMITS_SCAN_MAX_FILESIZE_DEFAULT,
+	   "Largest single file ClamAV looks into"),
+    NUMBER("scan", "max_recursion", CONFIG_TYPE_COUNT, scan_max_recursion,
+	   LIMITS_SCAN_MAX_RECURSION_MIN, LIMITS_SCAN_MAX_RECURSION_MAX,
+	   LIMITS_SCAN_MAX_RECURSION_DEFAULT,
+	   "Deepest nesting of containers ClamAV opens"),
+    NUMBER("scan", "max_files", CONFIG_TYPE_COUNT, scan_max_files,
+	   LIMITS_SCAN_MAX_FILES_MIN, LIMITS_SCAN_MAX_FILES_MAX,
+	   LIMITS_SCAN_MAX_FILES_DEFAULT,
+	   "Most files ClamAV extracts in one scan"),
+    NUMBER("scan", "max_scan_time", CONFIG_TYPE_DURATION, scan_max_scan_time_ms,
+	   LIMITS_SCAN_MAX_TIME_MIN, LIMITS_SCAN_MAX_TIME_MAX,
+	   LIMITS_SCAN_MAX_TIME_DEFAULT,
+	   "Longest ClamAV spends on one file; keep it below max_message_time"),
+    NUMBER("scan", "database_check_interval", CONFIG_TYPE_DURATION,
+	   scan_check_interval_ms, LIMITS_SCAN_CHECK_MIN, LIMITS_SCAN_CHECK_MAX,
+	   LIMITS_SCAN_CHECK_DEFAULT,
+	   "How often mugai-milter looks for new signatures and swaps them in"),
+
+    NUMBER("archives", "max_depth", CONFIG_TYPE_COUNT, archive_max_depth,
+	   LIMITS_ARCHIVE_DEPTH_MIN, LIMITS_ARCHIVE_DEPTH_MAX,
+	   LIMITS_ARCHIVE_DEPTH_DEFAULT,
+	   "Deepest archive inside an archive that is opened"),
+    NUMBER("archives", "max_members", CONFIG_TYPE_COUNT, archive_max_members,
+	   LIMITS_ARCHIVE_MEMBERS_MIN, LIMITS_ARCHIVE_MEMBERS_MAX,
+	   LIMITS_ARCHIVE_MEMBERS_DEFAULT,
+	   "Most members of one attachment, all levels together"),
+    NUMBER("archives", "max_total_size", CONFIG_TYPE_SIZE, archive_max_total_size,
+	   LIMITS_ARCHIVE_TOTAL_MIN, LIMITS_ARCHIVE_TOTAL_MAX,
+	   LIMITS_ARCHIVE_TOTAL_DEFAULT,
+	   "Most bytes decompressed from one attachment (counted as read)"),
+    NUMBER("archives", "max_member_size", CONFIG_TYPE_SIZE, archive_max_member_size,
+	   LIMITS_ARCHIVE_MEMBER_MIN, LIMITS_ARCHIVE_MEMBER_MAX,
+	   LIMITS_ARCHIVE_MEMBER_DEFAULT,
+	   "Most bytes decompressed from one member"),
+    NUMBER("archives", "max_ratio", CONFIG_TYPE_COUNT, archive_max_ratio,
+	   LIMITS_ARCHIVE_RATIO_MIN, LIMITS_ARCHIVE_RATIO_MAX,
+	   LIMITS_ARCHIVE_RATIO_DEFAULT,
+	   "Highest decompressed-to-compressed ratio of a member"),
+    CHOICE("archives", "on_limit", archlimit_names, archive_on_limit, 0, NULL,
+	   "An archive over a limit, corrupt or unreadable: remove it with a "
+	   "notice, or quarantine the whole mail"),
+    CHOICE("types", "text", action_names, type_action[0], 0, NULL,
+	   "Plain text files: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "html", action_names, type_action[1], 0, NULL,
+	   "HTML files: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "image", action_names, type_action[2], 0, NULL,
+	   "Images: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "pdf", action_names, type_action[3], 0, NULL,
+	   "PDF documents: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "office", action_names, type_action[4], 0, NULL,
+	   "Office documents (Word, Excel, PowerPoint, OpenDocument): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "media", action_names, type_action[5], 0, NULL,
+	   "Audio and video: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "message", action_names, type_action[6], 0, NULL,
+	   "Attached mail messages: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "archive", action_names, type_action[7], 0, NULL,
+	   "Archives (zip, gzip, tar, 7z, rar, lzh): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "executable", action_names, type_action[8], 1, NULL,
+	   "Programs and libraries (PE, ELF, Mach-O): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "script", action_names, type_action[9], 1, NULL,
+	   "Scripts (.js, .vbs, .ps1, .hta, .wsf, .bat, .cmd): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "shortcut", action_names, type_action[10], 1, NULL,
+	   "Shortcuts (.lnk, .url): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "disk_image", action_names, type_action[11], 1, NULL,
+	   "Disk images (.iso, .img, .vhd): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "onenote", action_names, type_action[12], 1, NULL,
+	   "OneNote files: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "chm", action_names, type_action[13], 1, NULL,
+	   "Compiled HTML help (.chm): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "installer", action_names, type_action[14], 1, NULL,
+	   "Installers (.msi): keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "java", action_names, type_action[15], 1, NULL,
+	   "Java archives and classes: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "encrypted", action_names, type_action[16], 1, NULL,
+	   "Encrypted archives and documents, which cannot be inspected: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "other", action_names, type_action[17], 0, NULL,
+	   "Anything else: keep (cdr mode, after rebuild; text mode removes every "
+	   "attachment), remove, or quarantine the mail"),
+    CHOICE("types", "spoofed", action_names, type_spoofed, 1, check_not_keep,
+	   "A name or declared type that lies about the content (PE named "
+	   ".pdf, double extension, RLO or invisible characters, paths)"),
+
+    TEXT("vault", "dir", CONFIG_TYPE_PATH, vault_dir, VAULT_DIR_DEFAULT,
+	 "Where originals and their reports are kept (mode 2750)"),
+    CHECKED("vault", "group", vault_group, VAULT_GROUP_DEFAULT, check_name,
+	    "Unix group of the vault and of the people allowed to use "
+	    "mugai quarantine"),
+    TEXT("vault", "owner", CONFIG_TYPE_STRING, vault_owner, VAULT_OWNER_DEFAULT,
+	 "Owner of the vault, normally mugai-milter's user; empty: the user "
+	 "that runs the command"),
+    TEXT("vault", "audit_log", CONFIG_TYPE_PATH, vault_audit_log,
+	 VAULT_AUDIT_LOG_DEFAULT,
+	 "Append-only, hash-chained log of every CSIRT action"),
+    NUMBER("vault", "retention_days", CONFIG_TYPE_COUNT, vault_retention_days,
+	   VAULT_RETENTION_DAYS_MIN, VAULT_RETENTION_DAYS_MAX,
+	   VAULT_RETENTION_DAYS_DEFAULT,
+	   "Days an original is kept before mugai quarantine purge may dispose of it"),
+    TEXT("vault", "release_host", CONFIG_TYPE_STRING, vault_release_host,
+	 VAULT_RELEASE_HOST_DEFAULT,
+	 "SMTP server a released original is sent to; it must not pass "
+	 "mugai-milter again"),
+    NUMBER("vault", "release_port", CONFIG_TYPE_COUNT, vault_release_port,
+	   VAULT_RELEASE_PORT_MIN, VAULT_RELEASE_PORT_MAX,
+	   VAULT_RELEASE_PORT_DEFAULT, "Its port"),
+    NUMBER("vault", "release_timeout", CONFIG_TYPE_DURATION,
+	   vault_release_timeout_ms, VAULT_RELEASE_TIMEOUT_MIN,
+	   VAULT_RELEASE_TIMEOUT_MAX, VAULT_RELEASE_TIMEOUT_DEFAULT,
+	   "Time allowed for the connection and each SMTP step of a release"),
+    NUMBER("vault", "busy_timeout", CONFIG_TYPE_DURATION, vault_busy_timeout_ms,
+	   VAULT_BUSY_TIMEOUT_MIN, VAULT_BUSY_TIMEOUT_MAX,
+	   VAULT_BUSY_TIMEOUT_DEFAULT,
+	   "How long to wait for a locked vault index before giving up"),
 };
 const size_t config_table_count = sizeof config_table / sizeof config_table[0];
 
@@ -407,6 +575,10 @@ int config_table_parse_duration(const char *s, unsigned long long *out)
 	rc = scale(&v, 1000);
     else if (strcmp(end, "m") == 0)
 	rc = scale(&v, 60000);
+    else if (strcmp(end, "h") == 0)
+	rc = scale(&v, 3600000);
+    else if (strcmp(end, "d") == 0)
+	rc = scale(&v, 86400000);
     else
 	return -1;
     if (rc < 0)
@@ -442,7 +614,11 @@ static void format_number(config_type type, unsigned long long v,
 	else
 	    snprintf(buf, len, "%llu", v);
     } else if (type == CONFIG_TYPE_DURATION) {
-	if (v % 1000 == 0)
+	if (v != 0 && v % 86400000 == 0)
+	    snprintf(buf, len, "%llud", v / 86400000);
+	else if (v != 0 && v % 3600000 == 0)
+	    snprintf(buf, len, "%lluh", v / 3600000);
+	else if (v % 1000 == 0)
 	    snprintf(buf, len, "%llus", v / 1000);
 	else
 	    snprintf(buf, len, "%llums", v);
@@ -551,7 +727,7 @@ static const char *expected(config_type t)
     case CONFIG_TYPE_COUNT:
 	return "a whole number";
     case CONFIG_TYPE_DURATION:
-	return "a duration with unit ms, s or m";
+	return "a duration with unit ms, s, m, h or d";
     case CONFIG_TYPE_BOOL:
 	return "yes or no";
     default:
@@ -773,7 +949,7 @@ static void describe(const config_entry *e, char *buf, size_t len)
 	format_number(e->type, e->max, hi, sizeof hi);
 	snprintf(buf, len, "%s, %s..%s; default: %s",
 		 e->type == CONFIG_TYPE_SIZE ? "size (k, M, G = 1024-based)"
-		 : e->type == CONFIG_TYPE_DURATION ? "duration (ms, s, m)"
+		 : e->type == CONFIG_TYPE_DURATION ? "duration (ms, s, m, h, d)"
 		 : "number", lo, hi, def);
 	break;
     }
@@ -821,7 +997,7 @@ int config_table_write(FILE *out, const policy *p)
 	  "# Syntax: [section] headers and \"key = value\" lines. A line that\n"
 	  "# starts with # or ; is a comment, and so is \" ;\" and what follows\n"
 	  "# it on a line. Quote a value (\"...\") to keep outer spaces. Sizes\n"
-	  "# take k, M or G (1024-based); durations take ms, s or m. Every key\n"
+	  "# take k, M or G (1024-based); durations take ms, s, m, h or d. Every key\n"
 	  "# is listed below with its range and default. See mugai.conf(5);\n"
 	  "# check a file with: mugai check-config -c FILE\n",
 	  out);

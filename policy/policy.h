@@ -19,6 +19,13 @@ typedef enum { POLICY_URL_DEFANG = 0, POLICY_URL_KEEP, POLICY_URL_REMOVE } polic
 typedef enum { POLICY_CHARSET_UTF8 = 0, POLICY_CHARSET_ISO2022JP } policy_charset;
 typedef enum { POLICY_LIMIT_REJECT = 0, POLICY_LIMIT_TEMPFAIL } policy_limit_action;
 
+/* True-type classes of the [types] section, in the order of sanitizer/typerules.h. */
+#define POLICY_TYPE_CLASSES	18
+#define POLICY_TYPE_NAMES \
+    "text", "html", "image", "pdf", "office", "media", "message", "archive", \
+    "executable", "script", "shortcut", "disk_image", "onenote", "chm", \
+    "installer", "java", "encrypted", "other"
+
 typedef struct policy {
     atomic_int	refs;			/* see policy_ref() */
     char       *source;			/* config file it came from, or "(defaults)" */
@@ -56,6 +63,41 @@ typedef struct policy {
 
     /* [rules] */
     struct rules *rules;		/* policy/rules.h; NULL when there are none */
+
+    /* [scan] (sanitizer/scan_config.c turns these into scan_settings) */
+    char       *scan_database_dir;	/* ClamAV signatures: a directory or one file */
+    unsigned long long scan_max_database_age_ms;	/* 0: no age check */
+    int		scan_on_virus;		/* 0 reject, 1 quarantine */
+    int		scan_on_no_database;	/* 0 tempfail, 1 reject */
+    unsigned long long scan_max_scan_size;
+    unsigned long long scan_max_file_size;
+    unsigned	scan_max_recursion;
+    unsigned	scan_max_files;
+    unsigned	scan_max_scan_time_ms;
+    unsigned	scan_check_interval_ms;	/* how often the milter looks for new signatures */
+
+    /* [archives] */
+    unsigned	archive_max_depth;
+    unsigned	archive_max_members;
+    unsigned long long archive_max_total_size;
+    unsigned long long archive_max_member_size;
+    unsigned	archive_max_ratio;
+    int		archive_on_limit;	/* 0 remove, 1 quarantine */
+
+    /* [types]: action per true-type class, in the order of POLICY_TYPE_NAMES */
+    int		type_action[POLICY_TYPE_CLASSES];	/* 0 keep, 1 remove, 2 quarantine */
+    int		type_spoofed;			/* 1 remove, 2 quarantine */
+
+    /* [vault] */
+    char       *vault_dir;
+    char       *vault_group;
+    char       *vault_owner;		/* "" = the effective user */
+    char       *vault_audit_log;
+    unsigned	vault_retention_days;
+    char       *vault_release_host;
+    unsigned	vault_release_port;
+    unsigned	vault_release_timeout_ms;
+    unsigned	vault_busy_timeout_ms;
 } policy;
 
 /* policy_defaults - a new policy holding the embedded defaults (refs = 1) */

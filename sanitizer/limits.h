@@ -134,4 +134,9 @@
 #define LIMITS_ARCHIVE_NAME			1024	/* member name bytes kept */
 #define LIMITS_ARCHIVE_LISTED			50	/* members listed per archive in the notice */
 
+/* How often mugai-milter checks the signature directory for changes (ms). */
+#define LIMITS_SCAN_CHECK_DEFAULT	60000
+#define LIMITS_SCAN_CHECK_MIN		1000
+#define LIMITS_SCAN_CHECK_MAX		3600000
+
 #endif

@@ -7,7 +7,8 @@ decoded result must and must not contain. For tests/hostile/NAME.eml: the
 exit status must be the one in NAME.expect, and a delivered result must be
 a single text/plain part without any of the forbidden content.
 
-tests/variants/NAME.eml are samples run with another config (a `config:`
+samples/scan/NAME.eml (viruses, spoofing, archives) are checked the same way
+against tests/golden/scan/. tests/variants/NAME.eml are samples run with another config (a `config:`
 line), golden-checked like the samples.
 
 Expectation lines:  config: PATH | exit: N | body: TEXT | !body: TEXT | subject: TEXT |
@@ -160,6 +161,10 @@ for f in sorted(os.listdir('samples')):
     if f.endswith('.eml'):
         n = f[:-4]
         case('samples/' + n, 'samples/' + f, 'tests/golden/%s.expect' % n, 'tests/golden/%s.out' % n)
+for f in sorted(os.listdir('samples/scan')):
+    if f.endswith('.eml'):
+        n = f[:-4]
+        case('scan/' + n, 'samples/scan/' + f, 'tests/golden/scan/%s.expect' % n, 'tests/golden/scan/%s.out' % n)
 for f in sorted(os.listdir('tests/variants')):
     if f.endswith('.eml'):
         n = f[:-4]

@@ -31,10 +31,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+TOP=$(pwd)
+
 # make_conf - t-NAME.conf plus the runtime settings into $tmp/mugai.conf
 make_conf() {
     { [ -f "$DIR/$1.conf" ] && cat "$DIR/$1.conf"
       printf '[general]\nspool_dir = %s/spool\n' "$tmp"
+      printf '[scan]\ndatabase_dir = %s/samples/test-signatures\nmax_database_age = 0s\n' "$TOP"
       printf '[milter]\nsocket = inet:%s@127.0.0.1\npid_file = %s/run/milter.pid\nlog = %s/milter.log\n' \
           "$PORT" "$tmp" "$tmp"
     } > "$tmp/mugai.conf"

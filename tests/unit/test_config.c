@@ -120,6 +120,22 @@ static void test_table_verify(void **state)
 	"milter", "group",
 	"milter", "pid_file", "milter", "log",
 	"rules", "recipient", "rules", "sender", "rules", "client",
+	"scan", "database_dir", "scan", "max_database_age", "scan", "on_virus",
+	"scan", "on_no_database", "scan", "max_scan_size", "scan", "max_file_size",
+	"scan", "max_recursion", "scan", "max_files", "scan", "max_scan_time",
+	"scan", "database_check_interval",
+	"archives", "max_depth", "archives", "max_members",
+	"archives", "max_total_size", "archives", "max_member_size",
+	"archives", "max_ratio", "archives", "on_limit",
+	"types", "text", "types", "html", "types", "image", "types", "pdf",
+	"types", "office", "types", "media", "types", "message",
+	"types", "archive", "types", "executable", "types", "script",
+	"types", "shortcut", "types", "disk_image", "types", "onenote",
+	"types", "chm", "types", "installer", "types", "java",
+	"types", "encrypted", "types", "other", "types", "spoofed",
+	"vault", "dir", "vault", "group", "vault", "owner", "vault", "audit_log",
+	"vault", "retention_days", "vault", "release_host", "vault", "release_port",
+	"vault", "release_timeout", "vault", "busy_timeout",
     };
     char why[256] = "";
     size_t i;
@@ -172,7 +188,7 @@ static void test_parse_size(void **state)
 static void test_parse_duration(void **state)
 {
     static const char *const bad[] = {
-	"", "60", "s", "1h", "60 s", "1.5s", "60S", "60sec", "-1s", "ms1",
+	"", "60", "s", "1w", "60 s", "1.5s", "60S", "60sec", "-1s", "ms1", "1H",
     };
     unsigned long long v;
     size_t i;
@@ -186,6 +202,10 @@ static void test_parse_duration(void **state)
     assert_int_equal(v, 240000);
     assert_int_equal(config_table_parse_duration("0s", &v), 0);
     assert_int_equal(v, 0);
+    assert_int_equal(config_table_parse_duration("2h", &v), 0);
+    assert_int_equal(v, 7200000);
+    assert_int_equal(config_table_parse_duration("7d", &v), 0);
+    assert_int_equal(v, 604800000);
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
 	if (config_table_parse_duration(bad[i], &v) != -1)
 	    fail_msg("duration '%s' accepted", bad[i]);
@@ -407,7 +427,7 @@ static void test_error_kinds(void **state)
 	{ "[limits]\nmax_message_size = 10MB\n",
 	  "2: max_message_size: invalid value '10MB' (expected a size in bytes with optional suffix k, M or G)" },
 	{ "[limits]\nmax_message_time = 60\n",
-	  "2: max_message_time: invalid value '60' (expected a duration with unit ms, s or m)" },
+	  "2: max_message_time: invalid value '60' (expected a duration with unit ms, s, m, h or d)" },
 	{ "[limits]\nmax_parts = ten\n",
 	  "2: max_parts: invalid value 'ten' (expected a whole number)" },
 	{ "[limits]\nmax_parts = 0\n",
@@ -639,6 +659,20 @@ static void test_sample_files(void **state)
 				      d, "var/run/mugai-milter.pid", why, sizeof why), 0);
     assert_int_equal(config_table_set(config_table_find("milter", "log"),
 				      d, "var/log/mugai-milter.log", why, sizeof why), 0);
+    /* the project's own test signatures, which carry no date */
+    assert_int_equal(config_table_set(config_table_find("scan", "database_dir"),
+				      d, "samples/test-signatures", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("scan", "max_database_age"),
+				      d, "0s", why, sizeof why), 0);
+    /* the demo vault, owned by the demo gateway's user */
+    assert_int_equal(config_table_set(config_table_find("vault", "dir"),
+				      d, "var/vault", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("vault", "group"),
+				      d, "mugai", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("vault", "owner"),
+				      d, "mugai", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("vault", "audit_log"),
+				      d, "var/log/audit.log", why, sizeof why), 0);
     want = written_text(d);
     have = file_text("samples/mugai.conf");
     assert_string_equal(have, want);
