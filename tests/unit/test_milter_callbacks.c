@@ -33,6 +33,7 @@
 #include "policy/config_table.h"
 #include "policy/rules.h"
 #include "sanitizer/engine.h"
+#include "sanitizer/scan_config.h"
 
 static char spooldir[64], logpath[96];
 
@@ -138,6 +139,11 @@ static void use_policy(const char *const *set, size_t n)
     assert_non_null(p);
     assert_int_equal(config_table_set(config_table_find("general", "spool_dir"),
 				      p, spooldir, why, sizeof why), 0);
+    /* the project's test signatures, as the sample config has them */
+    assert_int_equal(config_table_set(config_table_find("scan", "database_dir"),
+				      p, "samples/test-signatures", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("scan", "max_database_age"),
+				      p, "0s", why, sizeof why), 0);
     for (i = 0; i + 2 < n + 1; i += 3)
 	if (config_table_set(config_table_find(set[i], set[i + 1]), p,
 			     set[i + 2], why, sizeof why) < 0)
@@ -252,6 +258,10 @@ static void expected(const msg *m, engine_result *res)
     fputs("\r\n", fp);
     fwrite(m->body, 1, m->body_len, fp);
     fclose(fp);
+    /* the same scan settings the milter derives from the policy */
+    scan_settings ss;
+    scan_config_from_policy(p, &ss);
+    o.scan = &ss;
     assert_int_equal(engine_run(p, &env, fd, &o, res), 0);
     close(fd);
     policy_unref(p);
