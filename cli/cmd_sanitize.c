@@ -22,7 +22,11 @@
 #include "sanitizer/limits.h"
 #include "sanitizer/scan_config.h"
 
-/* sanitize_mkdirs - create a directory and its parents (mode 0700 for new ones) */
+/*
+ * sanitize_mkdirs - create the spool directory (0700) and any missing
+ * parents (0755: other daemons, Postfix's among them, keep their own
+ * directories beside it, under the same var/)
+ */
 static int sanitize_mkdirs(const char *dir)
 {
     char *p = strdup(dir);
@@ -32,7 +36,7 @@ static int sanitize_mkdirs(const char *dir)
         if (*s != '/')
             continue;
         *s = 0;
-        if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
             free(p);
             return -1;
         }

@@ -154,6 +154,13 @@ pf_start() {
 cmd_start() {
     [ "$(id -u)" = 0 ] || { echo "gateway: run as root" >&2; exit 1; }
     mkdir -p "$DIR/log" "$DIR/run" "$DIR/spool" "$DIR/lgwan"
+    # Postfix and the milter run as their own users: every directory from
+    # the project down to DIR must let them through
+    d=$(cd "$DIR" && pwd)
+    while [ "$d" != "$ROOT" ] && [ "$d" != / ]; do
+        chmod o+x "$d"
+        d=$(dirname "$d")
+    done
     owner=$(ensure_user)
     # the milter's own directories belong to its user; Postfix must
     # reach a unix socket next to the pid file
