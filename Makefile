@@ -132,9 +132,10 @@ bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai-milter
 	@$(BUILD)/mugai-bench
 	@$(MAKE) --no-print-directory bench-smtp
 
-# Postfix with and without mugai-milter, smtp-source -> gateway -> smtp-sink
-bench-smtp: $(BUILD)/mugai-milter
-	@timeout 1200 sh bench/smtp.sh $(BUILD)/mugai-milter
+# Postfix with no milter, with mugai-milter and with clamav-milter:
+# smtp-source -> gateway -> smtp-sink (the scanning mails come from mugai-bench -w)
+bench-smtp: $(BUILD)/mugai-milter $(BUILD)/mugai-bench
+	@timeout 1200 env MUGAI_BENCH=$(BUILD)/mugai-bench sh bench/smtp.sh $(BUILD)/mugai-milter
 
 fuzz:
 	@sh fuzz/build.sh
