@@ -139,4 +139,7 @@
 #define LIMITS_SCAN_CHECK_MIN		1000
 #define LIMITS_SCAN_CHECK_MAX		3600000
 
+/* Bytes looked at to tell text from binary before choosing libmagic's checks. */
+#define LIMITS_FILETYPE_TEXT_PROBE	(64u * 1024)
+
 #endif

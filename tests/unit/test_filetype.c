@@ -42,6 +42,26 @@ static void test_light(void **state)
     free(t);
 }
 
+/* Text formats are told apart without libmagic's text rules. */
+static void test_text_sniff(void **state)
+{
+    static const char *const cases[][2] = {
+        { "%PDF-1.4\n1 0 obj\n", "application/pdf" },
+        { "#!/bin/sh\nrm -rf /\n", "text/x-shellscript" },
+        { "\xef\xbb\xbf  <HTML><body>x</body></HTML>", "text/html" },
+        { "{\\rtf1\\ansi hello}", "text/rtf" },
+        { "<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>", "image/svg+xml" },
+        { "just words, nothing else\n", "text/plain" },
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char *t = filetype_detect(cases[i][0], strlen(cases[i][0]));
+        assert_string_equal(t, cases[i][1]);
+        free(t);
+    }
+    assert_int_equal(filetype_family_of("text/rtf"), FILETYPE_OFFICE_OLE);
+}
+
 static void test_families(void **state)
 {
     (void)state;
@@ -64,6 +84,7 @@ int main(void)
         cmocka_unit_test(test_detect_pdf_and_empty),
         cmocka_unit_test(test_detect_pe),
         cmocka_unit_test(test_light),
+        cmocka_unit_test(test_text_sniff),
         cmocka_unit_test(test_families),
     };
     int rc = cmocka_run_group_tests_name("filetype", tests, NULL, NULL);
