@@ -150,14 +150,26 @@ static unsigned tw_cpwidth(uint32_t cp)
         return 1;
     if (cp < 0xA0)
         return 0;
+    /* Kana and kanji first: nearly every non-ASCII character of Japanese mail. */
+    if ((cp >= 0x3041 && cp <= 0x3098) || (cp >= 0x309B && cp <= 0x33FF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xFF01 && cp <= 0xFF60))
+        return 2;
     for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
         if (cp >= zero[i][0] && cp <= zero[i][1])
             return 0;
     if (cp < 0x1100)
         return 1;
-    for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
-        if (cp >= wide[i][0] && cp <= wide[i][1])
+    /* The wide ranges are sorted: binary search. */
+    size_t lo = 0, hi = sizeof(wide) / sizeof(wide[0]);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < wide[mid][0])
+            hi = mid;
+        else if (cp > wide[mid][1])
+            lo = mid + 1;
+        else
             return 2;
+    }
     return 1;
 }
 
