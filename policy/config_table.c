@@ -39,6 +39,7 @@ static const char *const url_names[] = { "defang", "keep", "remove", NULL };
 static const char *const charset_names[] = { "utf-8", "iso-2022-jp", NULL };
 static const char *const limit_names[] = { "reject", "tempfail", NULL };
 static const char *const virus_names[] = { "reject", "quarantine", NULL };
+static const char *const scanner_names[] = { "libclamav", "clamd", NULL };
 static const char *const nodb_names[] = { "tempfail", "reject", NULL };
 static const char *const archlimit_names[] = { "remove", "quarantine", NULL };
 static const char *const action_names[] = { "keep", "remove", "quarantine", NULL };
@@ -72,6 +73,15 @@ static const char *check_socket(const char *s)
 	    return NULL;
     }
     return "expected unix:PATH, local:PATH, inet:PORT@HOST or inet6:PORT@HOST";
+}
+
+/* check_clamd - unix:PATH, inet:PORT@HOST or inet6:PORT@HOST */
+static const char *check_clamd(const char *s)
+{
+    if ((strncmp(s, "unix:/", 6) == 0 && s[6]) ||
+        ((strncmp(s, "inet:", 5) == 0 || strncmp(s, "inet6:", 6) == 0) && strchr(s, '@')))
+	return NULL;
+    return "expected unix:/PATH, inet:PORT@HOST or inet6:PORT@HOST";
 }
 
 /* check_not_keep - spoofed content may be removed or quarantined, never kept */
@@ -226,6 +236,13 @@ const config_entry config_table[] = {
 	 "checked before sender rules, replaces the recipients' mode and "
 	 "is logged"),
 
+    CHOICE("scan", "scanner", scanner_names, scan_scanner, 0, NULL,
+	   "libclamav: signatures loaded into mugai itself (database_dir); "
+	   "clamd: a shared clamd reached at clamd_socket (INSTREAM)"),
+    CHECKED("scan", "clamd_socket", scan_clamd_socket,
+	    "unix:/run/clamav/clamd.ctl", check_clamd,
+	    "Where clamd listens, for scanner = clamd: unix:PATH or "
+	    "inet:PORT@HOST"),
     TEXT("scan", "database_dir", CONFIG_TYPE_PATH, scan_database_dir,
 	 LIMITS_SCAN_DB_DIR_DEFAULT,
 	 "ClamAV signatures: the freshclam directory, or one signature file"),

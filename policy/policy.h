@@ -65,6 +65,8 @@ typedef struct policy {
     struct rules *rules;		/* policy/rules.h; NULL when there are none */
 
     /* [scan] (sanitizer/scan_config.c turns these into scan_settings) */
+    int		scan_scanner;		/* 0 libclamav (in process), 1 clamd */
+    char       *scan_clamd_socket;	/* clamd: unix:PATH or inet:PORT@HOST */
     char       *scan_database_dir;	/* ClamAV signatures: a directory or one file */
     unsigned long long scan_max_database_age_ms;	/* 0: no age check */
     int		scan_on_virus;		/* 0 reject, 1 quarantine */

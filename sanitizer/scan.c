@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "sanitizer/scan.h"
+#include "sanitizer/scan_clamd.h"
 
 struct scan_db {
     atomic_int	refs;
@@ -32,6 +33,7 @@ struct scan_db {
     struct cl_stat dbstat;	/* directory: what cl_statchkdir compares with */
     struct timespec file_mtime;	/* single file */
     char	*path;
+    char	*clamd;		/* a clamd address instead of an engine, or NULL */
 };
 
 static pthread_once_t scan_once = PTHREAD_ONCE_INIT;
@@ -125,6 +127,37 @@ static char *scan_why(const char *fmt, ...)
     return s;
 }
 
+/* scan_db_load_clamd - a "database" that is a clamd address, with its signature date */
+static int scan_db_load_clamd(const scan_settings *s, scan_db **out, char **why)
+{
+    char reason[256];
+    scan_db *db;
+
+    if (!s->clamd_socket || !*s->clamd_socket) {
+        *why = scan_why("scanner clamd needs clamd_socket");
+        return -1;
+    }
+    if (!(db = calloc(1, sizeof(*db))) || !(db->clamd = strdup(s->clamd_socket)) ||
+        !(db->path = strdup(s->clamd_socket))) {
+        if (db)
+            free(db->clamd);
+        free(db);
+        *why = scan_why("out of memory");
+        return -1;
+    }
+    atomic_init(&db->refs, 1);
+    if (scan_clamd_version(db->clamd, s->max_scan_time_ms, &db->version, &db->db_time,
+                           reason, sizeof(reason)) < 0) {
+        *why = scan_why("%s", reason);
+        free(db->clamd);
+        free(db->path);
+        free(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
 /* scan_db_load - compile a new engine */
 int scan_db_load(const scan_settings *s, const char *tmpdir, scan_db **out, char **why)
 {
@@ -134,6 +167,8 @@ int scan_db_load(const scan_settings *s, const char *tmpdir, scan_db **out, char
 
     *out = NULL;
     *why = NULL;
+    if (s->av == SCAN_AV_CLAMD)
+        return scan_db_load_clamd(s, out, why);
     if (scan_global_init() < 0) {
         *why = scan_why("libclamav cannot be initialised");
         return -1;
@@ -203,7 +238,8 @@ scan_db *scan_db_ref(scan_db *db)
 {
     if (db) {
         atomic_fetch_add(&db->refs, 1);
-        cl_engine_addref(db->engine);
+        if (db->engine)
+            cl_engine_addref(db->engine);
     }
     return db;
 }
@@ -215,10 +251,12 @@ void scan_db_unref(scan_db *db)
         return;
     int last = atomic_fetch_sub(&db->refs, 1) == 1;
     /* libclamav frees the engine with its last reference, which is ours. */
-    cl_engine_free(db->engine);
+    if (db->engine)
+        cl_engine_free(db->engine);
     if (last) {
         if (db->is_dir)
             cl_statfree(&db->dbstat);
+        free(db->clamd);
         free(db->path);
         free(db);
     }
@@ -282,8 +320,16 @@ void scan_install(scan_db *db)
 }
 
 /* scan_db_changed - the database files differ from when db was built */
-static int scan_db_changed(scan_db *db)
+static int scan_db_changed(scan_db *db, const scan_settings *s)
 {
+    if (db->clamd) {
+        /* clamd reloads by itself: follow its signature version */
+        unsigned v;
+        time_t t;
+        char why[256];
+        return scan_clamd_version(db->clamd, s->max_scan_time_ms, &v, &t, why, sizeof(why)) < 0 ||
+               v != db->version || t != db->db_time;
+    }
     if (db->is_dir)
         return cl_statchkdir(&db->dbstat) == 1;
     struct stat st;
@@ -299,7 +345,9 @@ int scan_reload_if_changed(const scan_settings *s, const char *tmpdir, char **wh
     *why = NULL;
     pthread_mutex_lock(&scan_reload_lock);
     scan_db *cur = scan_current();
-    if (!cur || scan_db_changed(cur) || strcmp(cur->path, s->database_dir) != 0) {
+    const char *want = s->av == SCAN_AV_CLAMD ? s->clamd_socket : s->database_dir;
+    if (!cur || !want || (cur->clamd != NULL) != (s->av == SCAN_AV_CLAMD) ||
+        strcmp(cur->path, want) != 0 || scan_db_changed(cur, s)) {
         scan_db *db;
         if (scan_db_load(s, tmpdir, &db, why) == 0) {
             scan_install(db);
@@ -432,6 +480,10 @@ void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r)
         snprintf(r->name, sizeof(r->name), "no virus database");
         return;
     }
+    if (db->clamd) {
+        scan_clamd_fd(db->clamd, LIMITS_SCAN_MAX_TIME_MAX, fd, r);
+        return;
+    }
     scan_options(&o);
     if (lseek(fd, 0, SEEK_SET) < 0) {
         scan_outcome(CL_ESEEK, NULL, r);
@@ -458,6 +510,10 @@ void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
     }
     if (len == 0) {
         scan_outcome(CL_CLEAN, NULL, r);
+        return;
+    }
+    if (db->clamd) {
+        scan_clamd_buf(db->clamd, LIMITS_SCAN_MAX_TIME_MAX, buf, len, r);
         return;
     }
     scan_options(&o);

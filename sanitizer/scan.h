@@ -33,6 +33,7 @@
 
 typedef enum {
     SCAN_AV_LIBCLAMAV = 0,	/* in-process libclamav (default) */
+    SCAN_AV_CLAMD,		/* a shared clamd, INSTREAM over clamd_socket */
     SCAN_AV_OFF			/* no virus scan: for tests and fuzzing only */
 } scan_av;
 
@@ -51,6 +52,7 @@ typedef struct scan_db scan_db;
 typedef struct scan_settings {
     scan_av	av;
     const char	*database_dir;		/* directory (or one file) of signatures; borrowed */
+    const char	*clamd_socket;		/* SCAN_AV_CLAMD: unix:PATH or inet:PORT@HOST; borrowed */
     unsigned	max_db_age_s;		/* 0: no age check (test signatures only) */
     scan_on_virus on_virus;
     scan_on_nodb on_no_database;	/* no database, or one older than max_db_age_s */

@@ -13,6 +13,8 @@ _Static_assert(TYPERULES_KEEP == 0 && TYPERULES_REMOVE == 1 && TYPERULES_QUARANT
 void scan_config_from_policy(const policy *p, scan_settings *s)
 {
     scan_settings_init(s);
+    s->av = p->scan_scanner ? SCAN_AV_CLAMD : SCAN_AV_LIBCLAMAV;
+    s->clamd_socket = p->scan_clamd_socket;
     s->database_dir = p->scan_database_dir;
     s->max_db_age_s = (unsigned)(p->scan_max_database_age_ms / 1000);
     s->on_virus = p->scan_on_virus ? SCAN_ON_VIRUS_QUARANTINE : SCAN_ON_VIRUS_REJECT;
