@@ -34,9 +34,4 @@ int cli_quarantine(int argc, char **argv);
 /* cli_audit - `mugai audit verify` (cli/cmd_audit.c) */
 int cli_audit(int argc, char **argv);
 
-struct policy;
-struct vault_config;
-/* cli_vault_config - the [vault] settings of a policy (cli/cmd_quarantine.c) */
-void cli_vault_config(const struct policy *p, struct vault_config *vc);
-
 #endif

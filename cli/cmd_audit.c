@@ -14,6 +14,7 @@
 #include "policy/config.h"
 #include "vault/audit.h"
 #include "vault/vault.h"
+#include "vault/vault_config.h"
 
 #define AUDIT_EXIT_NOINPUT	66	/* the log cannot be read */
 
@@ -50,7 +51,7 @@ int cli_audit(int argc, char **argv)
             return CLI_EXIT_FAIL;
         }
         vault_config vc;
-        cli_vault_config(p, &vc);
+        vault_config_from_policy(p, &vc);
         static char path[VAULT_PATH_SIZE];
         snprintf(path, sizeof(path), "%s", vc.audit_log);
         alog = path;

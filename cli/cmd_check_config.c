@@ -3,15 +3,50 @@
  *	cmd_check_config - `mugai check-config [-c FILE]`
  * DESCRIPTION
  *	Prints every error of the file as FILE:LINE: reason and exits 1, or
- *	prints "FILE: OK" and exits 0. `mugai show-config` prints the
+ *	prints "FILE: OK" and exits 0. A file without errors whose [scan]
+ *	database_dir holds no usable signatures (missing, unreadable, or
+ *	older than max_database_age) is an error too: the gateway would
+ *	refuse mail with it. `mugai show-config` prints the
  *	effective settings (file values and defaults) as a complete,
  *	commented config file.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "cli/cli.h"
 #include "policy/config.h"
 #include "policy/config_table.h"
+#include "sanitizer/scan.h"
+#include "sanitizer/scan_config.h"
+
+/* check_config_scan - the signatures load and are fresh; 0, or -1 after one error line */
+static int check_config_scan(const char *path, const policy *p)
+{
+    scan_settings ss;
+    scan_db *db = NULL;
+    char *why = NULL, stale[256];
+    const char *tmp = getenv("TMPDIR");
+    int rc = 0;
+
+    scan_config_from_policy(p, &ss);
+    if (ss.av != SCAN_AV_LIBCLAMAV)
+        return 0;
+    if (scan_global_init() < 0) {
+        fprintf(stderr, "%s: [scan]: cannot initialise libclamav\n", path);
+        return -1;
+    }
+    if (scan_db_load(&ss, tmp && *tmp ? tmp : "/tmp", &db, &why) < 0) {
+        fprintf(stderr, "%s: [scan] database_dir %s: %s\n", path, ss.database_dir,
+                why ? why : "cannot load the signatures");
+        rc = -1;
+    } else if (!scan_db_usable(db, &ss, stale, sizeof(stale))) {
+        fprintf(stderr, "%s: [scan] database_dir %s: %s\n", path, ss.database_dir, stale);
+        rc = -1;
+    }
+    free(why);
+    scan_db_unref(db);
+    return rc;
+}
 
 /* cli_check_config - check a config file */
 int cli_check_config(int argc, char **argv)
@@ -38,6 +73,10 @@ int cli_check_config(int argc, char **argv)
     policy *p = cli_load_policy(&path);
     if (!p)
         return CLI_EXIT_FAIL;
+    if (check_config_scan(path, p) < 0) {
+        policy_unref(p);
+        return CLI_EXIT_FAIL;
+    }
     printf("%s: OK\n", path);
     policy_unref(p);
     return CLI_EXIT_OK;

@@ -22,6 +22,7 @@
 #include "vault/release.h"
 #include "vault/render.h"
 #include "vault/vault.h"
+#include "vault/vault_config.h"
 #include "vault/vault_perm.h"
 
 #define QUARANTINE_EXIT_NOTFOUND	66	/* no such item */
@@ -51,14 +52,6 @@ static int quarantine_exit(int rc)
     case VAULT_EPERM: return QUARANTINE_EXIT_NOPERM;
     default: return CLI_EXIT_FAIL;
     }
-}
-
-/* cli_vault_config - the [vault] settings of the policy */
-void cli_vault_config(const policy *p, vault_config *vc)
-{
-    vault_config_defaults(vc);
-    /* The [vault] keys map here once they are in policy/config_table.c. */
-    (void)p;
 }
 
 /* quarantine_time - "YYYY-MM-DD[ HH:MM[:SS]]" (or with T) local time; -1 if bad */
@@ -386,7 +379,7 @@ int cli_quarantine(int argc, char **argv)
         return CLI_EXIT_FAIL;
     }
     vault_config vc;
-    cli_vault_config(p, &vc);
+    vault_config_from_policy(p, &vc);
     if (vdir)
         vc.dir = vdir;
     if (alog)

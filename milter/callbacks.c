@@ -15,7 +15,13 @@
  *	chooses the mode from the recipients (policy/rules.h), runs the
  *	engine while the progress ticker keeps Postfix waiting, and
  *	applies the result (milter/apply.h) or refuses the message
- *	(milter/verdict.h). One log line per message, at its end.
+ *	(milter/verdict.h). A vault ID is drawn before the engine runs,
+ *	so the notice can name it; when the engine says the original must
+ *	be kept (a virus, a refusal, a quarantine, anything removed), it is
+ *	stored under that ID before the message is delivered, refused
+ *	("...; vault ID X") or withheld (discarded after acceptance), and
+ *	any failure to keep it is a tempfail. One log line per message,
+ *	at its end.
  * DIAGNOSTICS
  *	"QUEUEID: key=value ..." lines, see callbacks_log().
  */
@@ -25,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "milter/apply.h"
 #include "milter/callbacks.h"
@@ -38,13 +45,16 @@
 #include "sanitizer/scan_config.h"
 #include "sanitizer/engine.h"
 #include "sanitizer/limits.h"
+#include "vault/vault.h"
+#include "vault/vault_id.h"
 
 #define CALLBACKS_ACTIONS	(SMFIF_CHGBODY | SMFIF_CHGHDRS | SMFIF_ADDHDRS)
 
 /* What one message came to, for its log line. */
 typedef struct callbacks_outcome {
-    const char *verdict;		/* sanitized, reject, tempfail */
+    const char *verdict;		/* sanitized, reject, quarantine, tempfail */
     const char *reason;			/* why, for refusals; may be NULL */
+    const char *vault_id;		/* where the original was kept, or NULL */
     const char *mode;
     const engine_result *res;		/* NULL if the engine did not run */
     const rules_decision *decision;	/* NULL if no decision was made */
@@ -83,7 +93,8 @@ static void callbacks_log(const conn_ctx *c, const msg_ctx *m,
     char qid[64], mid[LIMITS_MILTER_LOG_FIELD + 8], from[LIMITS_MILTER_LOG_FIELD + 8],
 	rc[LIMITS_MILTER_LOG_FIELD + 8], why[LIMITS_MILTER_LOG_FIELD + 8],
 	rcpts[2048], exc[64] = "", counts[160] = "", anomalies[64] = "",
-	engine[40] = "";
+	engine[40] = "", kept[LIMITS_MILTER_LOG_FIELD * 3 + 64] = "",
+	virus[LIMITS_MILTER_LOG_FIELD + 8], avdb[LIMITS_MILTER_LOG_FIELD + 8];
     const report *r = o->res ? o->res->report : NULL;
     size_t i, used = 0;
     int n;
@@ -110,16 +121,26 @@ static void callbacks_log(const conn_ctx *c, const msg_ctx *m,
 		 "findings=%zu", r->nparts, r->kept, r->removed, r->nfindings);
     if (o->res)
 	snprintf(engine, sizeof engine, " engine_ms=%lld", o->engine_ms);
+    /* what the CSIRT looks for: where the original is, what was found,
+     * and which signatures judged it */
+    if (o->vault_id || (r && (r->virus || r->av_database)))
+	snprintf(kept, sizeof kept, "%s%s%s%s%s%s", o->vault_id ? " vault=" : "",
+		 o->vault_id ? o->vault_id : "", r && r->virus ? " virus=" : "",
+		 r && r->virus ? log_escape(r->virus, 0, virus, sizeof virus) : "",
+		 r && r->av_database ? " av_db=\"" : "",
+		 r && r->av_database ? log_escape(r->av_database, 1, avdb, sizeof avdb) : "");
+    if (r && r->av_database)
+	strncat(kept, "\"", sizeof kept - strlen(kept) - 1);
     if (m->sp.bare_cr || m->sp.nul)
 	snprintf(anomalies, sizeof anomalies, " bare_cr=%u nul=%u",
 		 m->sp.bare_cr, m->sp.nul);
     log_info("%s: message-id=%s sender=<%s> rcpts=%s client=%s mode=%s "
-	     "verdict=%s%s%s bytes_in=%zu bytes_out=%zu ms=%lld%s%s%s%s%s",
+	     "verdict=%s%s%s%s bytes_in=%zu bytes_out=%zu ms=%lld%s%s%s%s%s",
 	     log_escape(m->qid[0] ? m->qid : "NOQUEUE", 0, qid, sizeof qid),
 	     log_escape(r && r->message_id ? r->message_id : NULL, 0, mid, sizeof mid),
 	     m->sender && *m->sender ? log_escape(m->sender, 0, from, sizeof from) : "",
 	     rcpts[0] ? rcpts : "-", c->client_addr[0] ? c->client_addr : "-",
-	     o->mode ? o->mode : "-", o->verdict, exc, counts, m->sp.bytes,
+	     o->mode ? o->mode : "-", o->verdict, exc, counts, kept, m->sp.bytes,
 	     o->bytes_out, progress_now_ms() - m->start_ms, engine, anomalies,
 	     o->reason ? " reason=\"" : "",
 	     o->reason ? log_escape(o->reason, 1, why, sizeof why) : "",
@@ -229,7 +250,7 @@ sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, struct sockaddr *addr)
 sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 {
     conn_ctx *c = callbacks_conn(ctx);
-    policy *pol;
+    snapshot *snap;
     msg_ctx *m;
     char why[160];
 
@@ -238,9 +259,9 @@ sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
     if (c->refused)
 	return verdict_refuse(ctx, 0, "451", "4.7.0",
 			      "the MTA does not allow body changes");
-    pol = reload_current();
-    m = context_msg_start(c, pol);
-    policy_unref(pol);
+    snap = reload_snapshot();
+    m = snap ? context_msg_start(c, snap) : NULL;
+    snapshot_unref(snap);
     if (m == NULL)
 	return verdict_refuse(ctx, 0, "451", "4.3.0", "out of memory");
     m->start_ms = progress_now_ms();
@@ -317,6 +338,41 @@ static size_t callbacks_bytes_out(const engine_result *res)
     return n;
 }
 
+/*
+ * callbacks_keep - the original and its report into the vault under the
+ *	vault ID the notice already shows; 0, or -1 (logged) when it could
+ *	not be kept, which the caller must answer with a tempfail
+ */
+static int callbacks_keep(msg_ctx *m, int fd, const engine_result *res, const char *vid,
+			  char id[VAULT_ID_SIZE])
+{
+    vault *v = snapshot_vault_of(m->snap);
+    vault_meta meta = { 0 };
+
+    if (v == NULL) {
+	log_err("%s: cannot keep the original: vault unavailable: %s", m->qid,
+		snapshot_vault_error(m->snap));
+	return -1;
+    }
+    if (vid[0] == '\0') {
+	log_err("%s: cannot keep the original: no vault ID could be drawn", m->qid);
+	return -1;
+    }
+    meta.sender = m->sender;
+    meta.rcpts = (const char *const *)m->rcpts;
+    meta.nrcpts = m->nrcpts;
+    meta.verdict = engine_verdict_name(res->verdict);
+    meta.reason = res->reason;
+    meta.virus = res->report ? res->report->virus : NULL;
+    meta.queue_id = m->qid;
+    snprintf(id, VAULT_ID_SIZE, "%s", vid);
+    if (vault_store(v, &meta, fd, res->report, id) != 0) {
+	log_err("%s: cannot keep the original: %s", m->qid, vault_error(v));
+	return -1;
+    }
+    return 0;
+}
+
 /* callbacks_run - engine and result for a spooled message */
 static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
 {
@@ -332,6 +388,7 @@ static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
     policy view;
     scan_settings ss;
     long long t0, spent;
+    char vid[VAULT_ID_SIZE] = "", id[VAULT_ID_SIZE] = "", *reply = NULL;
     sfsistat rc;
     int perm, applied;
 
@@ -344,6 +401,11 @@ static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
     /* Scan settings borrow the snapshot's strings: they live as long as m->pol. */
     scan_config_from_policy(use, &ss);
     opts.scan = &ss;
+    /* drawn first, so that the notice can name where the original will be;
+     * without one nothing can be kept and such mail is tempfailed */
+    if (vault_id_new(time(NULL), vid) < 0)
+	vid[0] = '\0';
+    opts.vault_id = vid[0] ? vid : NULL;
     o.decision = &d;
     o.mode = rules_mode_name(d.mode);
     env.sender = m->sender;
@@ -380,33 +442,51 @@ static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
 	    o.verdict = "tempfail";
 	    o.reason = "modification of the message failed";
 	    rc = verdict_refuse(ctx, 0, "451", "4.3.0", o.reason);
+	} else if (res.keep_original && callbacks_keep(m, fd, &res, vid, id) < 0) {
+	    /* the edits are dropped with the tempfail: nothing is delivered
+	     * whose notice names an original that is not there */
+	    o.verdict = "tempfail";
+	    o.reason = "the original could not be kept in the vault";
+	    rc = verdict_refuse(ctx, 0, "451", "4.3.0", o.reason);
 	} else {
 	    o.verdict = "sanitized";
+	    o.vault_id = id[0] ? id : NULL;
 	    o.bytes_out = callbacks_bytes_out(&res);
 	    rc = SMFIS_CONTINUE;
 	}
 	break;
     case ENGINE_REJECT:
-	perm = 1;
-	goto refuse;
     case ENGINE_QUARANTINE:
-	/* the vault is not part of the milter yet: keep the mail queued
-	 * at the sender rather than deliver or drop it */
-	res.reason = res.reason ? res.reason : strdup("quarantine is not available");
-	perm = 0;
-	res.smtp_code = "451";
-	res.smtp_xcode = "4.7.0";
-	goto refuse;
+	/* refused or withheld only once the original is kept */
+	if (callbacks_keep(m, fd, &res, vid, id) < 0) {
+	    o.verdict = "tempfail";
+	    o.reason = "the original could not be kept in the vault";
+	    rc = verdict_refuse(ctx, 0, "451", "4.3.0", o.reason);
+	    break;
+	}
+	o.vault_id = id;
+	if (res.verdict == ENGINE_QUARANTINE) {
+	    o.verdict = "quarantine";
+	    o.reason = res.reason;
+	    rc = SMFIS_DISCARD;
+	    break;
+	}
+	if (asprintf(&reply, "%s; vault ID %s", res.reason ? res.reason : "message refused",
+		     id) < 0)
+	    reply = NULL;
+	o.verdict = "reject";
+	o.reason = reply ? reply : res.reason;
+	rc = verdict_refuse(ctx, 1, res.smtp_code, res.smtp_xcode, o.reason);
+	break;
     case ENGINE_TEMPFAIL:
     default:
-	perm = 0;
-    refuse:
-	o.verdict = perm ? "reject" : "tempfail";
+	o.verdict = "tempfail";
 	o.reason = res.reason;
-	rc = verdict_refuse(ctx, perm, res.smtp_code, res.smtp_xcode, res.reason);
+	rc = verdict_refuse(ctx, 0, res.smtp_code, res.smtp_xcode, res.reason);
 	break;
     }
     callbacks_log(c, m, &o);
+    free(reply);
     engine_result_free(&res);
     context_msg_end(c);
     return rc;

@@ -36,6 +36,7 @@ static void context_msg_free(msg_ctx *m)
     free(m->hdrs);
     free(m->sender);
     policy_unref(m->pol);
+    snapshot_unref(m->snap);
     free(m);
 }
 
@@ -49,7 +50,7 @@ void context_conn_free(conn_ctx *c)
 }
 
 /* context_msg_start - a new message on c */
-msg_ctx *context_msg_start(conn_ctx *c, policy *pol)
+msg_ctx *context_msg_start(conn_ctx *c, snapshot *snap)
 {
     msg_ctx *m;
 
@@ -57,7 +58,8 @@ msg_ctx *context_msg_start(conn_ctx *c, policy *pol)
     if ((m = calloc(1, sizeof *m)) == NULL)
 	return NULL;
     spool_init(&m->sp);
-    m->pol = policy_ref(pol);
+    m->snap = snapshot_ref(snap);
+    m->pol = policy_ref(snap->pol);
     c->msg = m;
     return m;
 }

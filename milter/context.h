@@ -8,7 +8,7 @@
  *	MAIL FROM (replacing any left from a previous message on the same
  *	connection), and freed at end of message, abort or close. Every
  *	free is idempotent and accepts NULL, because xxfi_close may come
- *	first or alone. A message holds its own reference to the policy
+ *	first or alone. A message holds its own reference to the
  *	snapshot that was current at MAIL FROM, so a reload never changes
  *	the rules under a message in flight.
  */
@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "milter/snapshot.h"
 #include "milter/spool.h"
 #include "policy/policy.h"
 
@@ -26,7 +27,8 @@ typedef struct context_header {
 } context_header;
 
 typedef struct msg_ctx {
-    policy     *pol;		/* reference taken at MAIL FROM */
+    snapshot   *snap;		/* reference taken at MAIL FROM: scan settings, vault */
+    policy     *pol;		/* reference to snap->pol */
     char       *sender;		/* MAIL FROM address, <> stripped */
     char      **rcpts;		/* RCPT TO addresses, <> stripped */
     size_t	nrcpts, arcpts;
@@ -59,10 +61,10 @@ void context_conn_free(conn_ctx *c);
 
 /*
  * context_msg_start - replace c's message (if any) with a new one that
- *	references pol (which the new message refs itself). Returns the
- *	message or NULL on out of memory.
+ *	references snap and its policy (the new message takes its own
+ *	references). Returns the message or NULL on out of memory.
  */
-msg_ctx *context_msg_start(conn_ctx *c, policy *pol);
+msg_ctx *context_msg_start(conn_ctx *c, snapshot *snap);
 
 /* context_msg_end - free c's message, if any; idempotent */
 void context_msg_end(conn_ctx *c);

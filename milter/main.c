@@ -9,8 +9,12 @@
  *	Reads the config (every error reported, none tolerated), opens the
  *	milter socket while still privileged so that errors reach stderr,
  *	goes to the background unless -f, writes the pid file, drops to
- *	the configured user and group, initialises the engine before any
- *	thread exists, starts the SIGUSR1 reload and the progress threads,
+ *	the configured user and group (after creating what is missing of
+ *	the vault's directories for the vault's owner), initialises the
+ *	engine before any thread exists, opens the vault, loads the virus
+ *	signatures (a missing or stale database is logged as VIRUS SCANNER
+ *	UNAVAILABLE; mail is then answered per on_no_database), starts the
+ *	signature watcher, the SIGUSR1 reload and the progress threads,
  *	and hands over to libmilter until SIGTERM, SIGINT or SIGHUP.
  * DIAGNOSTICS
  *	Startup errors go to stderr and exit 1 (config) or 2 (system);
@@ -31,11 +35,13 @@
 #include "milter/log.h"
 #include "milter/progress.h"
 #include "milter/reload.h"
+#include "milter/scanner.h"
 #include "milter/shim.h"
 #include "milter/spool.h"
 #include "policy/config.h"
 #include "sanitizer/engine.h"
 #include "sanitizer/limits.h"
+#include "vault/vault_config.h"
 
 #define MAIN_VERSION	"0.1.0"
 #define MAIN_EXIT_CONFIG 1
@@ -150,6 +156,18 @@ static void main_check_spool(const char *dir)
     spool_close(&s);
 }
 
+/* main_prepare_vault - while root: the vault's directories for its owner,
+ *	which vault_open completes once privileges are dropped */
+static void main_prepare_vault(const policy *p, uid_t uid)
+{
+    char err[VAULT_ERR_SIZE];
+    vault_config vc;
+
+    vault_config_from_policy(p, &vc);
+    if (vault_prepare(&vc, uid != (uid_t)-1 ? uid : geteuid(), err, sizeof err) < 0)
+	log_err("VAULT UNAVAILABLE: %s", err);
+}
+
 /* main - start, serve until stopped, clean up */
 int main(int argc, char **argv)
 {
@@ -162,6 +180,7 @@ int main(int argc, char **argv)
     struct group *gr;
     gid_t sock_gid = (gid_t)-1;
     policy *pol;
+    snapshot *snap;
     char *pid_file;
     long other;
 
@@ -278,6 +297,7 @@ int main(int argc, char **argv)
 		strerror(errno));
 	return MAIN_EXIT_SYSTEM;
     }
+    main_prepare_vault(pol, uid);
     if (uid != (uid_t)-1 && main_drop(uid, gid, pol->milter_user) < 0) {
 	log_err("cannot become %s:%s: %s", pol->milter_user, pol->milter_group,
 		strerror(errno));
@@ -297,6 +317,18 @@ int main(int argc, char **argv)
 	     path, pol->milter_socket, pol->spool_dir,
 	     uid != (uid_t)-1 ? pol->milter_user : "(unchanged)");
     reload_init(pol, path);
+    snap = reload_snapshot();
+    /* no usable signatures is logged, not fatal: the engine answers
+     * such mail per on_no_database until the watcher finds some */
+    if (snap)
+	scanner_check(snap);
+    if (snap == NULL || scanner_watch(snap) < 0) {
+	log_err("cannot start the signature watcher: %s", strerror(errno));
+	snapshot_unref(snap);
+	reload_done();
+	return MAIN_EXIT_SYSTEM;
+    }
+    snapshot_unref(snap);
     if (progress_start(LIMITS_MILTER_PROGRESS_MS) < 0 || reload_start() < 0) {
 	log_err("cannot start threads: %s", strerror(errno));
 	return MAIN_EXIT_SYSTEM;

@@ -3,8 +3,8 @@
  *	reload - the current policy snapshot and its replacement on SIGUSR1
  * DESCRIPTION
  *	See reload.h. A mutex guards the pointer for the short moment of
- *	taking a reference or swapping; policy_ref/policy_unref are atomic,
- *	so no lock is held while a message uses its snapshot.
+ *	taking a reference or swapping; snapshot and policy references are
+ *	atomic, so no lock is held while a message uses its snapshot.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,10 +14,11 @@
 
 #include "milter/log.h"
 #include "milter/reload.h"
+#include "milter/scanner.h"
 #include "policy/config.h"
 
 static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
-static policy *reload_policy;
+static snapshot *reload_snap;
 static char *reload_path;
 static pthread_t reload_thread;
 static int reload_running;
@@ -25,21 +26,37 @@ static int reload_running;
 /* reload_init - the first snapshot */
 void reload_init(policy *p, const char *path)
 {
+    snapshot *s, *old;
+
     pthread_mutex_lock(&reload_lock);
-    policy_unref(reload_policy);
-    reload_policy = p;
+    /* the vault is opened again: a test or a restart may name another */
+    s = snapshot_new(p, NULL);
+    old = reload_snap;
+    reload_snap = s;
     free(reload_path);
     reload_path = strdup(path);
     pthread_mutex_unlock(&reload_lock);
+    snapshot_unref(old);
 }
 
-/* reload_current - one more reference */
+/* reload_snapshot - one more reference to the current snapshot */
+snapshot *reload_snapshot(void)
+{
+    snapshot *s;
+
+    pthread_mutex_lock(&reload_lock);
+    s = snapshot_ref(reload_snap);
+    pthread_mutex_unlock(&reload_lock);
+    return s;
+}
+
+/* reload_current - one more reference to the current policy */
 policy *reload_current(void)
 {
     policy *p;
 
     pthread_mutex_lock(&reload_lock);
-    p = policy_ref(reload_policy);
+    p = reload_snap ? policy_ref(reload_snap->pol) : NULL;
     pthread_mutex_unlock(&reload_lock);
     return p;
 }
@@ -54,6 +71,7 @@ static int reload_same(const char *a, const char *b)
 int reload_now(void)
 {
     config_errors errs;
+    snapshot *s, *olds, *prev;
     policy *p, *old;
     size_t i;
 
@@ -71,10 +89,21 @@ int reload_now(void)
 	return -1;
     }
     config_errors_free(&errs);
+    /* the same [vault] settings share the open vault; opening one
+     * happens outside the lock, which MAIL FROM takes */
+    prev = reload_snapshot();
+    s = snapshot_new(p, prev);
+    snapshot_unref(prev);
+    if (!s) {
+	log_err("reload refused: out of memory; the previous configuration "
+		"stays in force");
+	return -1;
+    }
     pthread_mutex_lock(&reload_lock);
-    old = reload_policy;
-    reload_policy = p;
+    olds = reload_snap;
+    reload_snap = s;
     pthread_mutex_unlock(&reload_lock);
+    old = olds ? olds->pol : NULL;
     if (old && (!reload_same(old->milter_socket, p->milter_socket)
 		|| !reload_same(old->milter_user, p->milter_user)
 		|| !reload_same(old->milter_group, p->milter_group)
@@ -84,8 +113,13 @@ int reload_now(void)
 	log_warn("reload: [milter] settings changed; they take effect only "
 		 "when mugai-milter is restarted");
     log_info("reload: configuration %s loaded", reload_path);
+    scanner_check(s);
+    /* the watcher lets go of the old settings before they can go */
+    if (scanner_watching() && scanner_watch(s) < 0)
+	log_err("reload: cannot restart the signature watcher: new signatures "
+		"are not picked up until a restart");
     /* messages in flight keep their own references to the old one */
-    policy_unref(old);
+    snapshot_unref(olds);
     return 0;
 }
 
@@ -145,9 +179,10 @@ void reload_done(void)
 	pthread_join(reload_thread, NULL);
 	reload_running = 0;
     }
+    scanner_stop();
     pthread_mutex_lock(&reload_lock);
-    policy_unref(reload_policy);
-    reload_policy = NULL;
+    snapshot_unref(reload_snap);
+    reload_snap = NULL;
     free(reload_path);
     reload_path = NULL;
     pthread_mutex_unlock(&reload_lock);

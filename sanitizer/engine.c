@@ -52,6 +52,9 @@ void engine_global_init(void)
 /* engine_global_done - undo engine_global_init at exit */
 void engine_global_done(void)
 {
+    /* the current virus engine: libclamav keeps parts of it where a leak
+     * checker cannot follow them, so it is freed, not left to the exit */
+    scan_install(NULL);
     filetype_thread_done();
     digest_done();
     g_mime_shutdown();
@@ -1239,6 +1242,7 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     e.urls.tel = p->tel_links;
     e.urls.language = p->language;
     e.rep->mode = p->mode == POLICY_MODE_CDR ? "cdr" : "text";
+    e.vault_id = o->vault_id && *o->vault_id ? o->vault_id : NULL;
     if (o->scan) {
         e.scan = o->scan;
         e.archives = e.spool = 1;
@@ -1265,7 +1269,7 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     }
     if (engine_message_sha256(&e, fd) < 0 || engine_scan_header_block(&e, fd) < 0)
         goto out;
-    if (e.scan->av == SCAN_AV_LIBCLAMAV && engine_scan_message(&e, fd) < 0)
+    if (e.scan->av != SCAN_AV_OFF && engine_scan_message(&e, fd) < 0)
         goto out;
 
     int pfd = dup(fd);

@@ -71,6 +71,10 @@ typedef struct engine_options {
      * archive is opened (that needs temp files in the policy's
      * spool_dir). Front ends that deliver mail must pass settings. */
     const struct scan_settings *scan;
+    /* The vault ID under which the front end will keep the original
+     * (vault_id_new), shown in the notice so that a recipient can ask
+     * for it. NULL: nothing is kept, and the notice does not say so. */
+    const char	*vault_id;
 } engine_options;
 
 /*

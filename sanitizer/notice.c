@@ -5,6 +5,7 @@
  *	Japanese by default, English by policy. A name that hides its real
  *	extension behind a right-to-left override ("invoice<U+202E>fdp.exe")
  *	must be shown as what it is, so invisible characters are spelled out.
+ *	Only a notice given a vault ID says that the original is kept.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,10 +78,8 @@ static const notice_label notice_reasons[] = {
 static const notice_label notice_notes[] = {
     { "virus",		"ウイルスを検出しました（%s）",	"a virus was found (%s)" },
     { "suspicious",	"安全を確認できませんでした（%s）", "it could not be confirmed safe (%s)" },
-    { "encrypted-archive", "暗号化された圧縮ファイルのため中身を検査できません。\n"
-			"         原本は保管しています。",
-			"encrypted archive: its content cannot be inspected;\n"
-			"         the original is kept." },
+    { "encrypted-archive", "暗号化された圧縮ファイルのため中身を検査できません。",
+			"encrypted archive: its content cannot be inspected." },
     { "archive-limit",	"制限を超えたため検査を中止しました（%s）",
 			"the archive exceeds a limit; inspection stopped (%s)" },
     { "archive-corrupt", "壊れているため検査できません（%s）",
@@ -88,8 +87,11 @@ static const notice_label notice_notes[] = {
     { "spoofed",	"偽装を検出しました（%s）",	"disguised name or type (%s)" },
 };
 
-/* notice_note - one "Note:" line for a removed item, if it has a note */
-static void notice_note(strbuf *b, const report_part *p, policy_lang lang)
+/* notice_note - one "Note:" line for a removed item, if it has a note;
+ *	an encrypted archive cannot be inspected here, so the recipient is
+ *	told the original is kept, but only when it is (a vault ID) */
+static void notice_note(strbuf *b, const report_part *p, policy_lang lang,
+                        const char *vault_id)
 {
     int en = lang == POLICY_LANG_EN;
     for (size_t i = 0; p->note && i < sizeof(notice_notes) / sizeof(*notice_notes); i++) {
@@ -111,6 +113,9 @@ static void notice_note(strbuf *b, const report_part *p, policy_lang lang)
         } else {
             strbuf_puts(b, fmt);
         }
+        if (vault_id && strcmp(p->note, "encrypted-archive") == 0)
+            strbuf_puts(b, en ? "\n         The original is kept (see the vault ID below)."
+                              : "\n         原本は保管しています（下記の保管番号）。");
         strbuf_puts(b, "\n");
         free(detail);
         return;
@@ -240,10 +245,19 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
                           p->declared_type ? p->declared_type : "-",
                           p->detected_type ? p->detected_type : "-", size, p->sha256);
         free(name);
-        notice_note(&b, p, lang);
+        notice_note(&b, p, lang, info->vault_id);
         notice_members(&b, r, i, lang);
     }
-    if (removed)
+    if (removed && info->vault_id)
+        strbuf_printf(&b, en ? "\nVault ID: %s\n"
+                               "The original mail is kept on the internet side. If you need\n"
+                               "a removed file, ask your system administrator, quoting this\n"
+                               "vault ID.\n"
+                             : "\n保管番号: %s\n"
+                               "原本のメールはインターネット側で保管しています。削除された\n"
+                               "ファイルが必要な場合は、この保管番号を添えてシステム管理者に\n"
+                               "お問い合わせください。\n", info->vault_id);
+    else if (removed)
         strbuf_puts(&b, en ? "\nIf you need a removed file, ask your system administrator,\n"
                              "quoting its SHA-256.\n"
                            : "\n削除されたファイルが必要な場合は、SHA-256 の値を添えて\n"

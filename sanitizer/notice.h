@@ -5,7 +5,9 @@
  *	Heads the body of every sanitized mail: that the mail was sanitized,
  *	and each removed item with its displayed name (controls and bidi
  *	marks made visible), declared type, detected type, size and SHA-256,
- *	so a recipient can ask for exactly that file.
+ *	so a recipient can ask for exactly that file. When the front end
+ *	keeps the original, its vault ID is shown with the request to quote
+ *	it; without one, the notice never says that the original is kept.
  */
 #ifndef MUGAI_NOTICE_H
 #define MUGAI_NOTICE_H
@@ -18,6 +20,7 @@ typedef struct notice_info {
     int		html_converted;	/* the body came from HTML */
     int		truncated;	/* the body text was cut at the size limit */
     unsigned long long text_limit;
+    const char	*vault_id;	/* where the original is kept; NULL: not kept */
 } notice_info;
 
 /* notice_build - the notice (UTF-8, LF line ends, ends with a blank line) */

@@ -18,6 +18,7 @@
 #include "vault/vault_db.h"
 #include "vault/vault_file.h"
 #include "vault/vault_id.h"
+#include "vault/vault_perm.h"
 #include "vault/vault_private.h"
 
 /* vault_config_defaults - the defaults of every [vault] setting */
@@ -34,13 +35,13 @@ void vault_config_defaults(vault_config *c)
     c->busy_timeout_ms = VAULT_BUSY_TIMEOUT_DEFAULT;
 }
 
-/* vault_config_check - ranges and absolute paths */
+/* vault_config_check - ranges and paths (relative ones are from the working directory, as in the config file) */
 int vault_config_check(const vault_config *c, char *err, size_t errlen)
 {
-    if (!c->dir || c->dir[0] != '/' || strlen(c->dir) > VAULT_PATH_SIZE - 64)
-        snprintf(err, errlen, "vault dir must be an absolute path");
-    else if (!c->audit_log || c->audit_log[0] != '/' || strlen(c->audit_log) > VAULT_PATH_SIZE - 64)
-        snprintf(err, errlen, "vault audit_log must be an absolute path");
+    if (!c->dir || !*c->dir || strlen(c->dir) > VAULT_PATH_SIZE - 64)
+        snprintf(err, errlen, "vault dir must be a path");
+    else if (!c->audit_log || !*c->audit_log || strlen(c->audit_log) > VAULT_PATH_SIZE - 64)
+        snprintf(err, errlen, "vault audit_log must be a path");
     else if (!c->group || !*c->group)
         snprintf(err, errlen, "vault group must be set");
     else if (c->retention_days < VAULT_RETENTION_DAYS_MIN || c->retention_days > VAULT_RETENTION_DAYS_MAX)
@@ -94,6 +95,61 @@ static int vault_mkdirs(const char *dir, mode_t mode, gid_t gid)
         *s = '/';
     }
     return vault_file_mkdir(p, mode, gid);
+}
+
+/* vault_prepare_dir - dir (and missing parents) for uid:gid, if missing */
+static int vault_prepare_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(dir, &st) == 0)
+        return 0;	/* vault_open judges what is there */
+    if (errno != ENOENT || vault_mkdirs(dir, 02750, gid) < 0 || chown(dir, uid, gid) < 0) {
+        snprintf(err, errlen, "cannot create %s for the vault's owner: %s", dir, strerror(errno));
+        return VAULT_EFAIL;
+    }
+    return 0;
+}
+
+/* vault_prepare - as root, what the unprivileged owner cannot create itself */
+int vault_prepare(const vault_config *c, uid_t uid, char *err, size_t errlen)
+{
+    uid_t owner;
+    gid_t gid;
+    if (geteuid() != 0)
+        return 0;
+    if (vault_config_check(c, err, errlen) < 0)
+        return VAULT_EFAIL;
+    int rc = vault_perm_resolve(c, &owner, &gid, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (!c->owner || !*c->owner)
+        owner = uid;
+    if ((rc = vault_prepare_dir(c->dir, owner, gid, err, errlen)) < 0)
+        return rc;
+    char logdir[VAULT_PATH_SIZE];
+    snprintf(logdir, sizeof(logdir), "%s", c->audit_log);
+    char *slash = strrchr(logdir, '/');
+    if (slash && slash != logdir) {
+        *slash = 0;
+        if ((rc = vault_prepare_dir(logdir, owner, gid, err, errlen)) < 0)
+            return rc;
+    }
+    /* The log's directory may be root's (/var/log/mugai): the file need not. */
+    int fd = open(c->audit_log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create audit log %s: %s", c->audit_log, strerror(errno));
+        return VAULT_EFAIL;
+    }
+    if (fd >= 0) {
+        rc = fchown(fd, owner, gid);
+        close(fd);
+        if (rc < 0) {
+            snprintf(err, errlen, "cannot give audit log %s to the vault's owner: %s",
+                     c->audit_log, strerror(errno));
+            return VAULT_EFAIL;
+        }
+    }
+    return 0;
 }
 
 /* vault_open - permission checks, then the index */

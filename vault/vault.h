@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <time.h>
+#include <sys/types.h>
 #include "sanitizer/report.h"
 
 /* Defaults and ranges of the [vault] settings (see vault_config). */
@@ -150,6 +151,16 @@ int vault_config_check(const vault_config *c, char *err, size_t errlen);
  */
 int vault_open(const vault_config *c, int flags, vault **out, char *err, size_t errlen);
 
+/*
+ * vault_prepare - run as root before a daemon drops privileges: create
+ *	what is missing of the vault directory (mode 2750) and the audit
+ *	log's directory, owned by the vault's owner (uid when the owner is
+ *	not configured) and group, and an empty audit log of theirs, so that
+ *	vault_open(VAULT_OPEN_CREATE) as that user can do the rest. Does
+ *	nothing unless root. 0 or a VAULT_E* code with one line in err.
+ */
+int vault_prepare(const vault_config *c, uid_t uid, char *err, size_t errlen);
+
 /* vault_close - release the handle (NULL is fine) */
 void vault_close(vault *v);
 
@@ -164,9 +175,11 @@ const vault_config *vault_config_of(const vault *v);
 
 /*
  * vault_store - keep the original readable from fd (seekable; read from
- *	offset 0 with pread, offset untouched) and its report; *id gets
- *	the new vault ID. The files, the index row and the "store" audit
- *	record are all in place, or none is.
+ *	offset 0 with pread, offset untouched) and its report. When id[0]
+ *	is set, that ID (from vault_id_new, already quoted to someone) is
+ *	used, and an item of the same ID is an error; otherwise a new one
+ *	is drawn into id. On failure id[0] is 0. The files, the index row
+ *	and the "store" audit record are all in place, or none is.
  *
  *	A gateway MUST treat any non-zero return as a temporary failure
  *	(SMTP 4xx, SMFIS_TEMPFAIL): a mail whose original could not be kept

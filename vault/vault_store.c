@@ -155,13 +155,21 @@ int vault_store(vault *v, const vault_meta *m, int fd, const report *r, char id[
     vault_file_tmp to = { .fd = -1 }, tr = { .fd = -1 };
     int rc, in_tx = 0, named = 0;
     char *detail = NULL;
+    /* A pre-drawn ID was already shown to someone: it is used or the store fails. */
+    char given[VAULT_ID_SIZE] = "";
+    if (id[0] && vault_id_parse(id, given) < 0) {
+        id[0] = 0;
+        return vault_set_error(v, VAULT_EFAIL, "vault_store: not a vault ID");
+    }
     id[0] = 0;
     if (!r)
         return vault_set_error(v, VAULT_EFAIL, "vault_store: no report");
     long long received = m->received ? (long long)m->received : (long long)time(NULL);
 
     pthread_mutex_lock(&v->lock);
-    if (vault_id_new((time_t)received, id) < 0) {
+    if (given[0]) {
+        memcpy(id, given, VAULT_ID_SIZE);
+    } else if (vault_id_new((time_t)received, id) < 0) {
         rc = vault_set_error(v, VAULT_EFAIL, "cannot draw a random vault ID: %s", strerror(errno));
         goto fail;
     }
@@ -191,7 +199,7 @@ int vault_store(vault *v, const vault_meta *m, int fd, const report *r, char id[
         src = vault_store_insert(v, m, r, id, received, sha, size);
         if (src == SQLITE_OK)
             break;
-        if (src != SQLITE_CONSTRAINT_PRIMARYKEY || tries >= VAULT_ID_TRIES) {
+        if (src != SQLITE_CONSTRAINT_PRIMARYKEY || tries >= VAULT_ID_TRIES || given[0]) {
             rc = vault_sql(v, src, "store");
             goto fail;
         }

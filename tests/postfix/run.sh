@@ -2,7 +2,7 @@
 # NAME
 #	run.sh - mugai-milter in front of real Postfix: integration, load, faults
 # SYNOPSIS
-#	tests/postfix/run.sh [integration] [load] [faults]
+#	tests/postfix/run.sh [integration] [vault] [load] [faults]
 # DESCRIPTION
 #	Starts a private gateway (tools/gateway.sh) under var/test-postfix
 #	on ports 10225 (gateway) and 10226 (LGWAN side), with
@@ -14,6 +14,11 @@
 #	               says; an over-size mail refused 552 5.3.4; the Maildir
 #	               checked decoded (tests/postfix/maildir_check.py); no
 #	               spool file left open
+#	  vault        the vault, `mugai quarantine`, release, a signature
+#	               added while mail flows, `mugai audit verify`, a full
+#	               vault disk (tests/postfix/phase_vault.sh); the test
+#	               config uses a copy of the test signatures
+#	               (database_check_interval = 1s) and a private vault
 #	  load         500 mails over 20 parallel sessions with smtp-source:
 #	               all arrive sanitized, none lost or duplicated
 #	  faults       mugai-milter SIGKILLed during a run: refusals are 4xx
@@ -29,7 +34,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 T=$ROOT/var/test-postfix
 MAILDIR=$T/lgwan/Maildir
-PHASES=${*:-integration load faults}
+PHASES=${*:-integration vault load faults}
 export MUGAI_GW_DIR=$T MUGAI_SMTP_PORT=10225 MUGAI_LGWAN_PORT=10226
 export MUGAI_CONF=$T/mugai.conf MUGAI_MILTER=$ROOT/build/tests/mugai-milter-fault
 export MUGAI_FAULT_FILE=$T/fault
@@ -43,6 +48,7 @@ bad() { echo "postfix: FAIL: $*"; fail=1; }
 cleanup() {
     sh tools/gateway.sh stop >/dev/null 2>&1
     [ -n "$mounted" ] && umount "$T/spool" 2>/dev/null
+    mountpoint -q "$T/vaultfull" 2>/dev/null && umount "$T/vaultfull"
     rm -f "$MUGAI_FAULT_FILE"
 }
 # conf - samples/mugai.conf with the test paths (and extra sed edits)
@@ -52,6 +58,11 @@ conf() {
         -e "s|^pid_file = .*|pid_file = $T/run/mugai-milter.pid|" \
         -e "s|^log = .*|log = $T/log/mugai-milter.log|" \
         -e "s|^max_message_size = .*|max_message_size = 1M|" \
+        -e "s|^database_dir = .*|database_dir = $T/signatures|" \
+        -e "s|^database_check_interval = .*|database_check_interval = 1s|" \
+        -e "s|^dir = .*|dir = $T/vault|" \
+        -e "s|^audit_log = .*|audit_log = $T/audit/audit.log|" \
+        -e "s|^release_port = .*|release_port = $MUGAI_LGWAN_PORT|" \
         "$@" samples/mugai.conf > "$MUGAI_CONF"
 }
 
@@ -146,6 +157,8 @@ sys.stdout.write('From: a@example.com\r\nSubject: big\r\n\r\n' + ('x' * 998 + '\
     [ "$open" = 0 ] && [ "$left" = 0 ] || bad "integration: spool not empty ($open open, $left files)"
 }
 
+. tests/postfix/phase_vault.sh
+
 phase_load() {
     clear_maildir
     start=$(date +%s)
@@ -172,6 +185,15 @@ phase_faults() {
     pid=$(milter_pid)
     kill -KILL "$pid"
     wait $sender
+    # a killed daemon takes a moment to go, and as an orphan it may stay
+    # a zombie until init reaps it: its pid file must not make the
+    # restart below believe it still runs
+    n=0
+    while [ $n -lt 50 ] && kill -0 "$pid" 2>/dev/null \
+        && ! grep -q ') Z' "/proc/$pid/stat" 2>/dev/null; do
+        sleep 0.2; n=$((n + 1))
+    done
+    rm -f "$T/run/mugai-milter.pid"
     : > "$MUGAI_FAULT_FILE"
     grep -Ev ' (250|4[0-9][0-9])$' "$T/sent1" | grep . && bad "faults: a mail got an answer other than 250 or 4xx after SIGKILL"
     refused=$(grep -c ' 4[0-9][0-9]$' "$T/sent1")
@@ -255,6 +277,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 rm -rf "$T"
 mkdir -p "$T/run" "$T/log"
+# a copy of the test signatures that the vault phase adds to
+cp -r samples/test-signatures "$T/signatures"
 conf
 : > "$MUGAI_FAULT_FILE"
 if ! sh tools/gateway.sh start >/dev/null; then

@@ -15,6 +15,7 @@
  *	per-recipient mode and the log line.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -34,8 +35,9 @@
 #include "policy/rules.h"
 #include "sanitizer/engine.h"
 #include "sanitizer/scan_config.h"
+#include "vault/vault.h"
 
-static char spooldir[64], logpath[96];
+static char spooldir[64], logpath[96], vaultroot[80], vaultdir[96], auditpath[112];
 
 /* A message split as Postfix hands it over. */
 typedef struct msg {
@@ -144,6 +146,15 @@ static void use_policy(const char *const *set, size_t n)
 				      p, "samples/test-signatures", why, sizeof why), 0);
     assert_int_equal(config_table_set(config_table_find("scan", "max_database_age"),
 				      p, "0s", why, sizeof why), 0);
+    /* a private vault of the user running the tests */
+    assert_int_equal(config_table_set(config_table_find("vault", "dir"),
+				      p, vaultdir, why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("vault", "audit_log"),
+				      p, auditpath, why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("vault", "owner"),
+				      p, "", why, sizeof why), 0);
+    assert_int_equal(config_table_set(config_table_find("vault", "group"),
+				      p, getgrgid(getegid())->gr_name, why, sizeof why), 0);
     for (i = 0; i + 2 < n + 1; i += 3)
 	if (config_table_set(config_table_find(set[i], set[i + 1]), p,
 			     set[i + 2], why, sizeof why) < 0)
@@ -233,9 +244,13 @@ static sfsistat deliver(const msg *m, size_t chunk)
     return content(m, chunk, 0);
 }
 
-/* expected - the engine's own result for m rebuilt as the spool is */
+static void last_vault_id(char id[VAULT_ID_SIZE]);
+
+/* expected - the engine's own result for m rebuilt as the spool is, with
+ *	the vault ID the milter used for it (from its log line) */
 static void expected(const msg *m, engine_result *res)
 {
+    char vid[VAULT_ID_SIZE];
     char path[] = "/tmp/mugai-test-expect-XXXXXX";
     int fd = mkstemp(path);
     engine_options o = { .crlf = 1 };
@@ -262,6 +277,8 @@ static void expected(const msg *m, engine_result *res)
     scan_settings ss;
     scan_config_from_policy(p, &ss);
     o.scan = &ss;
+    last_vault_id(vid);
+    o.vault_id = vid[0] ? vid : NULL;
     assert_int_equal(engine_run(p, &env, fd, &o, res), 0);
     close(fd);
     policy_unref(p);
@@ -311,13 +328,61 @@ static char *log_text(void)
     return read_file(logpath, &len);
 }
 
-/* setup - spool directory, log file, engine */
+/* last_vault_id - the vault= of the last log line, or "" */
+static void last_vault_id(char id[VAULT_ID_SIZE])
+{
+    char *log = log_text(), *line, *v;
+    size_t n = strlen(log);
+
+    id[0] = '\0';
+    while (n > 0 && log[n - 1] == '\n')
+	log[--n] = '\0';
+    line = strrchr(log, '\n');
+    line = line ? line + 1 : log;
+    if ((v = strstr(line, " vault=")) != NULL)
+	snprintf(id, VAULT_ID_SIZE, "%.*s", VAULT_ID_SIZE - 1, v + 7);
+    free(log);
+}
+
+/* rmtree - remove a directory and what is in it */
+static void rmtree(const char *dir)
+{
+    char cmd[256];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* assert_kept - the vault of the current snapshot holds id with verdict */
+static void assert_kept(const char *id, const char *verdict)
+{
+    snapshot *s = reload_snapshot();
+    vault *v = snapshot_vault_of(s);
+    vault_item it;
+
+    assert_non_null(v);
+    assert_int_equal(vault_get(v, id, &it), 0);
+    assert_string_equal(it.id, id);
+    assert_string_equal(it.verdict, verdict);
+    assert_string_equal(it.sender, "alice@example.com");
+    assert_int_equal(it.nrcpts, 1);
+    vault_item_free(&it);
+    snapshot_unref(s);
+}
+
+/* setup - spool directory, vault, log file, engine */
 static int setup(void **state)
 {
     (void)state;
     snprintf(spooldir, sizeof spooldir, "/tmp/mugai-test-milter-XXXXXX");
     if (mkdtemp(spooldir) == NULL)
 	return -1;
+    /* the vault and its audit log (with the files next to it) in one place */
+    snprintf(vaultroot, sizeof vaultroot, "%s.v", spooldir);
+    if (mkdir(vaultroot, 0755) < 0)
+	return -1;
+    snprintf(vaultdir, sizeof vaultdir, "%s/vault", vaultroot);
+    snprintf(auditpath, sizeof auditpath, "%s/audit.log", vaultroot);
     snprintf(logpath, sizeof logpath, "%s.log", spooldir);
     if (log_open(logpath, (uid_t)-1, (gid_t)-1) < 0)
 	return -1;
@@ -333,6 +398,7 @@ static int teardown(void **state)
     unlink(logpath);
     reload_done();
     engine_global_done();
+    rmtree(vaultroot);
     return rmdir(spooldir);
 }
 
@@ -387,9 +453,16 @@ static void test_samples(void **state)
 	load_file(files[f], &m);
 	for (c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
 	    reset_mta();
+	    char vid[VAULT_ID_SIZE];
+
 	    assert_int_equal(deliver(&m, chunks[c]), SMFIS_CONTINUE);
+	    /* each run's notice names its own vault ID: equal to the
+	     * engine's output for that ID is what chunking must keep */
 	    assert_delivered(&m);
-	    if (c == 0) {
+	    last_vault_id(vid);
+	    if (vid[0]) {
+		assert_kept(vid, "sanitized");
+	    } else if (c == 0) {
 		first = malloc(fake.body_len + 1);
 		memcpy(first, fake.body, fake.body_len);
 		first_len = fake.body_len;
@@ -660,35 +733,62 @@ static void write_conf(const char *path, const char *text)
     fclose(fp);
 }
 
-/* test_reload - swap on a good file, keep on a bad one; old snapshots live */
+/* test_reload - swap on a good file, keep on a bad one; old snapshots
+ *	live; the vault is shared while [vault] stays the same */
 static void test_reload(void **state)
 {
-    char path[96], *log;
+    char path[96], *log, pre[512], text[1024];
     policy *p, *old, *cur;
+    snapshot *s1, *s2;
 
     (void)state;
+    snprintf(pre, sizeof pre, "[vault]\ndir = %s\naudit_log = %s\nowner = \"\"\n"
+	     "group = %s\n[scan]\ndatabase_dir = samples/test-signatures\n"
+	     "max_database_age = 0s\n", vaultdir, auditpath, getgrgid(getegid())->gr_name);
     snprintf(path, sizeof path, "%s.conf", spooldir);
-    write_conf(path, "[text]\nsubject_tag = [A]\n");
+    snprintf(text, sizeof text, "%s[text]\nsubject_tag = [A]\n", pre);
+    write_conf(path, text);
     p = config_load(path, NULL);
     assert_non_null(p);
     reload_init(p, path);
     old = reload_current();
-    write_conf(path, "[text]\nsubject_tag = [B]\n[milter]\nsocket = inet:1@127.0.0.1\n");
+    s1 = reload_snapshot();
+    snprintf(text, sizeof text, "%s[text]\nsubject_tag = [B]\n[milter]\n"
+	     "socket = inet:1@127.0.0.1\n", pre);
+    write_conf(path, text);
     assert_int_equal(reload_now(), 0);
     cur = reload_current();
+    s2 = reload_snapshot();
     assert_string_equal(cur->subject_tag, "[B]");
     assert_string_equal(old->subject_tag, "[A]");
+    assert_non_null(snapshot_vault_of(s1));
+    assert_ptr_equal(snapshot_vault_of(s1), snapshot_vault_of(s2));
+    snapshot_unref(s2);
     policy_unref(old);
     policy_unref(cur);
-    write_conf(path, "[text]\nsubject_tag = [C]\nbogus = 1\nurls = maybe\n");
+    /* another retention: the vault is opened again; the old handle
+     * stays with the snapshot that still holds it */
+    snprintf(text, sizeof text, "%s[text]\nsubject_tag = [B]\n[milter]\n"
+	     "socket = inet:1@127.0.0.1\n[vault]\nretention_days = 30\n", pre);
+    write_conf(path, text);
+    assert_int_equal(reload_now(), 0);
+    s2 = reload_snapshot();
+    assert_non_null(snapshot_vault_of(s2));
+    assert_ptr_not_equal(snapshot_vault_of(s1), snapshot_vault_of(s2));
+    assert_int_equal(vault_config_of(snapshot_vault_of(s2))->retention_days, 30);
+    snapshot_unref(s1);
+    snapshot_unref(s2);
+    snprintf(text, sizeof text, "%s[text]\nsubject_tag = [C]\nbogus = 1\nurls = maybe\n",
+	     pre);
+    write_conf(path, text);
     assert_int_equal(reload_now(), -1);
     cur = reload_current();
     assert_string_equal(cur->subject_tag, "[B]");
     policy_unref(cur);
     log = log_text();
     assert_non_null(strstr(log, "reload refused: "));
-    assert_non_null(strstr(log, ":3: unknown key 'bogus' in [text]"));
-    assert_non_null(strstr(log, ":4: urls: invalid value 'maybe'"));
+    assert_non_null(strstr(log, ":11: unknown key 'bogus' in [text]"));
+    assert_non_null(strstr(log, ":12: urls: invalid value 'maybe'"));
     assert_non_null(strstr(log, "take effect only when mugai-milter is restarted"));
     free(log);
     unlink(path);
@@ -725,6 +825,143 @@ static void test_rules_log(void **state)
     msg_free(&m);
 }
 
+/* test_virus_reject - EICAR: 550 5.7.1 naming the vault ID, the original kept */
+static void test_virus_reject(void **state)
+{
+    char vid[VAULT_ID_SIZE], *log;
+    msg m;
+
+    (void)state;
+    load_file("samples/scan/eicar-plain.eml", &m);
+    assert_int_equal(deliver(&m, 65535), SMFIS_REJECT);
+    assert_string_equal(fake.rcode, "550");
+    assert_string_equal(fake.xcode, "5.7.1");
+    last_vault_id(vid);
+    assert_int_equal(strlen(vid), VAULT_ID_SIZE - 1);
+    assert_non_null(strstr(fake.text, "virus found: "));
+    assert_non_null(strstr(fake.text, vid));
+    assert_non_null(strstr(fake.text, "; vault ID "));
+    assert_int_equal(fake.body_calls, 0);
+    assert_kept(vid, "reject");
+    log = log_text();
+    assert_non_null(strstr(log, "verdict=reject"));
+    assert_non_null(strstr(log, " virus=Mugai.Test.EICAR"));
+    assert_non_null(strstr(log, " av_db=\""));
+    assert_non_null(strstr(log, "version "));
+    free(log);
+    msg_free(&m);
+}
+
+/* test_quarantine - on_virus = quarantine: kept, accepted and withheld */
+static void test_quarantine(void **state)
+{
+    static const char *const set[] = { "scan", "on_virus", "quarantine" };
+    char vid[VAULT_ID_SIZE], *log;
+    msg m;
+
+    (void)state;
+    use_policy(set, 3);
+    load_file("samples/scan/eicar-plain.eml", &m);
+    assert_int_equal(deliver(&m, 4096), SMFIS_DISCARD);
+    assert_int_equal(fake.replies, 0);
+    assert_int_equal(fake.body_calls, 0);
+    last_vault_id(vid);
+    assert_true(vid[0] != '\0');
+    assert_kept(vid, "quarantine");
+    log = log_text();
+    assert_non_null(strstr(log, "verdict=quarantine"));
+    free(log);
+    msg_free(&m);
+}
+
+/* test_type_quarantine - a [types] rule of quarantine withholds the mail */
+static void test_type_quarantine(void **state)
+{
+    static const char *const set[] = { "types", "executable", "quarantine" };
+    char vid[VAULT_ID_SIZE];
+    msg m;
+
+    (void)state;
+    use_policy(set, 3);
+    load_file("samples/spoof-rtlo-pe.eml", &m);
+    assert_int_equal(deliver(&m, 65535), SMFIS_DISCARD);
+    last_vault_id(vid);
+    assert_true(vid[0] != '\0');
+    assert_kept(vid, "quarantine");
+    msg_free(&m);
+}
+
+/* test_removed_kept - an attachment removed: delivered, the notice names
+ *	the vault ID (checked by assert_delivered), the original kept */
+static void test_removed_kept(void **state)
+{
+    char vid[VAULT_ID_SIZE];
+    engine_result res;
+    msg m;
+
+    (void)state;
+    load_file("samples/ja-rfc2231-attachment.eml", &m);
+    assert_int_equal(deliver(&m, 65535), SMFIS_CONTINUE);
+    last_vault_id(vid);
+    assert_true(vid[0] != '\0');
+    assert_delivered(&m);
+    assert_kept(vid, "sanitized");
+    /* the engine's notice with that ID is what was delivered, and it has it */
+    expected(&m, &res);
+    assert_non_null(res.report);
+    assert_int_equal(res.keep_original, 1);
+    engine_result_free(&res);
+    msg_free(&m);
+}
+
+/* test_vault_fails - the vault cannot store: tempfail, never deliver or reject */
+static void test_vault_fails(void **state)
+{
+    static const char *const files[] = { "samples/scan/eicar-plain.eml",
+					 "samples/ja-rfc2231-attachment.eml" };
+    char *log;
+    size_t i;
+    msg m;
+
+    (void)state;
+    /* the handle is open; its directory goes, so no day directory can be made */
+    rmtree(vaultdir);
+    for (i = 0; i < 2; i++) {
+	reset_mta();
+	load_file(files[i], &m);
+	assert_int_equal(deliver(&m, 65535), SMFIS_TEMPFAIL);
+	assert_string_equal(fake.rcode, "451");
+	msg_free(&m);
+    }
+    log = log_text();
+    assert_non_null(strstr(log, "cannot keep the original"));
+    assert_non_null(strstr(log, "reason=\"the original could not be kept in the vault\""));
+    free(log);
+    /* a clean mail needs no vault: still delivered */
+    reset_mta();
+    load_file("samples/plain-ascii.eml", &m);
+    assert_int_equal(deliver(&m, 65535), SMFIS_CONTINUE);
+    msg_free(&m);
+}
+
+/* test_vault_unavailable - a vault that cannot be opened: tempfail */
+static void test_vault_unavailable(void **state)
+{
+    static const char *const set[] = { "vault", "dir", "/proc/mugai-no-vault" };
+    char *log;
+    msg m;
+
+    (void)state;
+    use_policy(set, 3);
+    load_file("samples/scan/eicar-plain.eml", &m);
+    assert_int_equal(deliver(&m, 65535), SMFIS_TEMPFAIL);
+    assert_string_equal(fake.rcode, "451");
+    log = log_text();
+    assert_non_null(strstr(log, "VAULT UNAVAILABLE"));
+    free(log);
+    msg_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -744,6 +981,12 @@ int main(void)
 	cmocka_unit_test_setup_teardown(test_progress, each_setup, each_teardown),
 	cmocka_unit_test_setup_teardown(test_reload, each_setup, each_teardown),
 	cmocka_unit_test_setup_teardown(test_rules_log, each_setup, each_teardown),
+	cmocka_unit_test_setup_teardown(test_virus_reject, each_setup, each_teardown),
+	cmocka_unit_test_setup_teardown(test_quarantine, each_setup, each_teardown),
+	cmocka_unit_test_setup_teardown(test_type_quarantine, each_setup, each_teardown),
+	cmocka_unit_test_setup_teardown(test_removed_kept, each_setup, each_teardown),
+	cmocka_unit_test_setup_teardown(test_vault_fails, each_setup, each_teardown),
+	cmocka_unit_test_setup_teardown(test_vault_unavailable, each_setup, each_teardown),
     };
 
     return cmocka_run_group_tests_name("milter_callbacks", tests, setup, teardown);

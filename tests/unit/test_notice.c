@@ -49,11 +49,57 @@ static void test_notice_lists_removed(void **state)
     report_free(r);
 }
 
+/* test_notice_vault_id - the vault ID and "kept" only when one is given */
+static void test_notice_vault_id(void **state)
+{
+    (void)state;
+    report *r = report_new();
+    report_part *p = report_add_part(r, "2");
+    p->filename = strdup("secret.zip");
+    p->action = REPORT_REMOVED;
+    p->reason = strdup("attachment");
+    p->note = strdup("encrypted-archive");
+    strcpy(p->sha256, "cd34");
+    notice_info ni = { 0 };
+    size_t len;
+
+    /* no vault ID (mugai sanitize): nothing claims the original is kept */
+    char *ja = notice_build(r, POLICY_LANG_JA, &ni, &len);
+    assert_false(testutil_contains(ja, len, "保管番号"));
+    assert_false(testutil_contains(ja, len, "保管しています"));
+    assert_true(testutil_contains(ja, len, "SHA-256 の値を添えて"));
+    char *en = notice_build(r, POLICY_LANG_EN, &ni, &len);
+    assert_false(testutil_contains(en, len, "Vault ID"));
+    assert_false(testutil_contains(en, len, "kept"));
+    free(ja);
+    free(en);
+
+    ni.vault_id = "20250101-ABCDEFGH";
+    ja = notice_build(r, POLICY_LANG_JA, &ni, &len);
+    assert_true(testutil_contains(ja, len, "保管番号: 20250101-ABCDEFGH\n"));
+    assert_true(testutil_contains(ja, len, "この保管番号を添えて"));
+    assert_true(testutil_contains(ja, len, "原本は保管しています"));
+    en = notice_build(r, POLICY_LANG_EN, &ni, &len);
+    assert_true(testutil_contains(en, len, "Vault ID: 20250101-ABCDEFGH\n"));
+    assert_true(testutil_contains(en, len, "quoting this\nvault ID."));
+    assert_true(testutil_contains(en, len, "The original is kept"));
+    free(ja);
+    free(en);
+
+    /* nothing removed: nothing kept, so no vault ID even when given */
+    p->action = REPORT_BODY;
+    ja = notice_build(r, POLICY_LANG_JA, &ni, &len);
+    assert_false(testutil_contains(ja, len, "保管番号"));
+    free(ja);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_visible_rtlo),
         cmocka_unit_test(test_notice_lists_removed),
+        cmocka_unit_test(test_notice_vault_id),
     };
     return cmocka_run_group_tests_name("notice", tests, NULL, NULL);
 }

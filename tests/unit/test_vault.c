@@ -404,6 +404,7 @@ static void test_disk_full(void **state)
     const char *rcpts[] = { "y@example.jp" };
     vault_meta m = { .sender = "x@example.com", .rcpts = rcpts, .nrcpts = 1 };
     report *r = tv_report("big", "quarantine");
+    id[0] = 0;
     int rc = vault_store(f->v, &m, fd, r, id);
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
     signal(SIGXFSZ, prev);
@@ -430,11 +431,41 @@ static void test_config_check(void **state)
     assert_int_equal(vault_config_check(&c, err, sizeof(err)), -1);
     assert_true(strstr(err, "retention") != NULL);
     vault_config_defaults(&c);
-    c.dir = "relative/vault";
+    c.dir = "";
     assert_int_equal(vault_config_check(&c, err, sizeof(err)), -1);
+    /* relative to the working directory, as every path of the config file */
+    vault_config_defaults(&c);
+    c.dir = "relative/vault";
+    assert_int_equal(vault_config_check(&c, err, sizeof(err)), 0);
     vault_config_defaults(&c);
     c.release_port = 0;
     assert_int_equal(vault_config_check(&c, err, sizeof(err)), -1);
+}
+
+/* test_store_given_id - a pre-drawn ID is used; the same one again is an error */
+static void test_store_given_id(void **state)
+{
+    tv_fixture *f = *state;
+    const char *rcpts[] = { "y@example.jp" };
+    vault_meta m = { .sender = "x@example.com", .rcpts = rcpts, .nrcpts = 1 };
+    char id[VAULT_ID_SIZE], want[VAULT_ID_SIZE];
+    vault_item it;
+
+    assert_int_equal(vault_id_new(time(NULL), want), 0);
+    report *r = tv_report("given", "reject");
+    int fd = tv_message_fd(f, "given\n");
+    memcpy(id, want, sizeof(id));
+    assert_int_equal(vault_store(f->v, &m, fd, r, id), 0);
+    assert_string_equal(id, want);
+    assert_int_equal(vault_get(f->v, want, &it), 0);
+    vault_item_free(&it);
+    memcpy(id, want, sizeof(id));
+    assert_true(vault_store(f->v, &m, fd, r, id) < 0);
+    assert_int_equal(id[0], 0);
+    memcpy(id, "not-an-id", 10);
+    assert_true(vault_store(f->v, &m, fd, r, id) < 0);
+    close(fd);
+    report_free(r);
 }
 
 static int test_global_setup(void **state)
@@ -458,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_config_check),
         cmocka_unit_test_setup_teardown(test_round_trip, tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(test_altered_original, tv_setup, tv_teardown),
+        cmocka_unit_test_setup_teardown(test_store_given_id, tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(test_purge, tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(test_perm_world_readable, tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(test_perm_index_and_owner, tv_setup, tv_teardown),

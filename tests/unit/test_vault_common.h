@@ -99,6 +99,7 @@ static inline int tv_store(tv_fixture *f, const char *text, const char *sender, 
                      .verdict = verdict, .virus = virus, .queue_id = "4ABCDEF" };
     report *r = tv_report("テスト件名", verdict);
     int fd = tv_message_fd(f, text);
+    id[0] = 0;	/* a new ID, drawn by the store */
     int rc = vault_store(f->v, &m, fd, r, id);
     close(fd);
     report_free(r);
