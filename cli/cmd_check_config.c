@@ -29,18 +29,21 @@ static int check_config_scan(const char *path, const policy *p)
     int rc = 0;
 
     scan_config_from_policy(p, &ss);
-    if (ss.av != SCAN_AV_LIBCLAMAV)
+    if (ss.av == SCAN_AV_OFF)
         return 0;
+    /* clamd: it must answer and its signatures must be fresh enough */
+    const char *where = ss.av == SCAN_AV_CLAMD ? "clamd_socket" : "database_dir";
+    const char *what = ss.av == SCAN_AV_CLAMD ? ss.clamd_socket : ss.database_dir;
     if (scan_global_init() < 0) {
         fprintf(stderr, "%s: [scan]: cannot initialise libclamav\n", path);
         return -1;
     }
     if (scan_db_load(&ss, tmp && *tmp ? tmp : "/tmp", &db, &why) < 0) {
-        fprintf(stderr, "%s: [scan] database_dir %s: %s\n", path, ss.database_dir,
+        fprintf(stderr, "%s: [scan] %s %s: %s\n", path, where, what,
                 why ? why : "cannot load the signatures");
         rc = -1;
     } else if (!scan_db_usable(db, &ss, stale, sizeof(stale))) {
-        fprintf(stderr, "%s: [scan] database_dir %s: %s\n", path, ss.database_dir, stale);
+        fprintf(stderr, "%s: [scan] %s %s: %s\n", path, where, what, stale);
         rc = -1;
     }
     free(why);
