@@ -673,7 +673,7 @@ static void test_sample_files(void **state)
     assert_int_equal(config_table_set(config_table_find("vault", "owner"),
 				      d, "mugai", why, sizeof why), 0);
     assert_int_equal(config_table_set(config_table_find("vault", "audit_log"),
-				      d, "var/log/audit.log", why, sizeof why), 0);
+				      d, "var/audit/audit.log", why, sizeof why), 0);
     want = written_text(d);
     have = file_text("samples/mugai.conf");
     assert_string_equal(have, want);
