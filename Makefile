@@ -150,6 +150,7 @@ install: all
 	test -e $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf || \
 	    install -m 0640 contrib/mugai.conf $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf
 	install -m 0644 man/mugai.1 $(DESTDIR)$(PREFIX)/share/man/man1/mugai.1
+	install -m 0644 man/mugai-quarantine.1 $(DESTDIR)$(PREFIX)/share/man/man1/mugai-quarantine.1
 	install -m 0644 man/mugai.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/mugai.conf.5
 
 clean:
