@@ -24,15 +24,10 @@
 
 #include "sanitizer/charset.h"
 #include "sanitizer/hdrdecode.h"
+#include "sanitizer/strbuf.h"
 #include "sanitizer/limits.h"
 
 #define HD_CS_MAX	64	/* longest charset label in an encoded word */
-
-struct hd_buf {
-    char	*p;
-    size_t	len, cap;
-    int		oom;
-};
 
 /* One piece of a header: plain text, or the decoded bytes of an encoded word. */
 struct hd_tok {
@@ -47,60 +42,29 @@ struct hd_toks {
     int		oom;
 };
 
-/* hd_buf_reserve - make room for add more bytes plus a NUL */
-static int hd_buf_reserve(struct hd_buf *b, size_t add)
+/* hd_buf_ready - the buffer is allocated and NUL-terminated, even when empty; 0 after out-of-memory */
+static int hd_buf_ready(strbuf *b)
 {
-    size_t need, cap;
-    char *p;
-
-    if (b->oom)
-        return 0;
-    if (add > SIZE_MAX / 2 - b->len) {
-        b->oom = 1;
-        return 0;
-    }
-    need = b->len + add + 1;
-    if (need <= b->cap)
-        return 1;
-    cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap *= 2;
-    if ((p = realloc(b->p, cap)) == NULL) {
-        b->oom = 1;
-        return 0;
-    }
-    b->p = p;
-    b->cap = cap;
-    return 1;
-}
-
-/* hd_buf_put - append n bytes */
-static void hd_buf_put(struct hd_buf *b, const void *s, size_t n)
-{
-    if (n == 0 || !hd_buf_reserve(b, n))
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
+    if (!b->s)
+        strbuf_append(b, "", 0);
+    return !b->oom;
 }
 
 /* hd_buf_putc - append one byte */
-static void hd_buf_putc(struct hd_buf *b, unsigned char c)
+static void hd_buf_putc(strbuf *b, unsigned char c)
 {
-    if (!hd_buf_reserve(b, 1))
-        return;
-    b->p[b->len++] = (char)c;
+    strbuf_append(b, &c, 1);
 }
 
-/* hd_buf_finish - NUL-terminate and hand over the buffer, or NULL after out-of-memory */
-static char *hd_buf_finish(struct hd_buf *b)
+/* hd_buf_finish - hand over the text, or NULL after out-of-memory */
+static char *hd_buf_finish(strbuf *b)
 {
-    if (!hd_buf_reserve(b, 0)) {
-        free(b->p);
-        b->p = NULL;
+    if (!hd_buf_ready(b)) {
+        strbuf_free(b);
         return NULL;
     }
-    b->p[b->len] = '\0';
-    return b->p;
+    b->s[b->len] = '\0';	/* hd_trim shortens in place */
+    return strbuf_steal(b, NULL);
 }
 
 /* hd_is_wsp - space or tab */
@@ -138,7 +102,7 @@ static int hd_b64val(unsigned char c)
 }
 
 /* hd_base64 - decode base64 leniently: skip junk, restart after '=' padding */
-static void hd_base64(const char *s, size_t n, struct hd_buf *out)
+static void hd_base64(const char *s, size_t n, strbuf *out)
 {
     uint32_t acc = 0;
     int bits = 0;
@@ -166,7 +130,7 @@ static void hd_base64(const char *s, size_t n, struct hd_buf *out)
 }
 
 /* hd_qdecode - decode RFC 2047 Q text: '_' is a space, =XX a byte */
-static void hd_qdecode(const char *s, size_t n, struct hd_buf *out)
+static void hd_qdecode(const char *s, size_t n, strbuf *out)
 {
     size_t i;
 
@@ -186,7 +150,7 @@ static void hd_qdecode(const char *s, size_t n, struct hd_buf *out)
 }
 
 /* hd_unfold - remove line breaks before white space; other CR, LF and NUL become spaces */
-static int hd_unfold(const char *raw, size_t len, struct hd_buf *out)
+static int hd_unfold(const char *raw, size_t len, strbuf *out)
 {
     size_t i;
 
@@ -239,7 +203,7 @@ static struct hd_tok *hd_tok_add(struct hd_toks *t)
  * the encoded text has no end, *noend is where the search stopped: no
  * word can start before it either, which keeps hostile headers linear.
  */
-static size_t hd_word(const char *s, size_t n, struct hd_buf *dec, char *cs, size_t *noend)
+static size_t hd_word(const char *s, size_t n, strbuf *dec, char *cs, size_t *noend)
 {
     size_t i = 2, csend, t, e;
     char enc, *star;
@@ -327,7 +291,7 @@ static int hd_has_fffd(const char *s, size_t n)
  * 1 if the conversion needed U+FFFD that the input did not carry, -1 on
  * out-of-memory.
  */
-static int hd_convert(const char *cs, const char *b, size_t n, struct hd_buf *out)
+static int hd_convert(const char *cs, const char *b, size_t n, strbuf *out)
 {
     char *u, *tmp = NULL;
     size_t ulen, i;
@@ -349,7 +313,7 @@ static int hd_convert(const char *cs, const char *b, size_t n, struct hd_buf *ou
     for (i = 0; i < ulen; i++)
         if (u[i] == '\r' || u[i] == '\n')
             u[i] = ' ';
-    hd_buf_put(out, u, ulen);
+    strbuf_append(out, u, ulen);
     free(u);
     free(tmp);
     return out->oom ? -1 : bad;
@@ -361,9 +325,9 @@ static int hd_convert(const char *cs, const char *b, size_t n, struct hd_buf *ou
  * escape (a broken encoder split the run), or a word alone fails and the
  * join with the next one does not.
  */
-static int hd_jis_words(const struct hd_tok *w, size_t k, const char *dec, struct hd_buf *out)
+static int hd_jis_words(const struct hd_tok *w, size_t k, const char *dec, strbuf *out)
 {
-    struct hd_buf tmp = { NULL, 0, 0, 0 };
+    strbuf tmp = { 0 };
     size_t i = 0, j, x;
     int r = 0;
 
@@ -386,7 +350,7 @@ static int hd_jis_words(const struct hd_tok *w, size_t k, const char *dec, struc
             r = hd_convert(w[i].cs, base, x, &tmp);
             if (r == 0) {
                 out->len = keep;
-                hd_buf_put(out, tmp.p, tmp.len);
+                strbuf_append(out, tmp.s, tmp.len);
                 j++;
             }
         }
@@ -394,7 +358,7 @@ static int hd_jis_words(const struct hd_tok *w, size_t k, const char *dec, struc
             r = -1;
         i = j + 1;
     }
-    free(tmp.p);
+    free(tmp.s);
     return r < 0 ? -1 : 0;
 }
 
@@ -421,16 +385,16 @@ static int hd_text_needs_detect(const char *s, size_t n)
 }
 
 /* hd_trim - drop leading and trailing white space in place */
-static void hd_trim(struct hd_buf *b)
+static void hd_trim(strbuf *b)
 {
     size_t s = 0;
 
-    while (b->len > 0 && hd_is_wsp((unsigned char)b->p[b->len - 1]))
+    while (b->len > 0 && hd_is_wsp((unsigned char)b->s[b->len - 1]))
         b->len--;
-    while (s < b->len && hd_is_wsp((unsigned char)b->p[s]))
+    while (s < b->len && hd_is_wsp((unsigned char)b->s[s]))
         s++;
     if (s > 0) {
-        memmove(b->p, b->p + s, b->len - s);
+        memmove(b->s, b->s + s, b->len - s);
         b->len -= s;
     }
 }
@@ -438,9 +402,9 @@ static void hd_trim(struct hd_buf *b)
 /* hdrdecode_text - unfold and decode an unstructured header value */
 char *hdrdecode_text(const char *raw, size_t len)
 {
-    struct hd_buf u = { NULL, 0, 0, 0 }, dec = { NULL, 0, 0, 0 };
-    struct hd_buf out = { NULL, 0, 0, 0 }, raw8 = { NULL, 0, 0, 0 };
-    struct hd_toks t = { NULL, 0, 0, 0 };
+    strbuf u = { 0 }, dec = { 0 };
+    strbuf out = { 0 }, raw8 = { 0 };
+    struct hd_toks t = { 0 };
     const char *rawcs = NULL;
     char *res = NULL, *det;
     size_t i, j, textstart = 0, noword = 0;
@@ -448,7 +412,7 @@ char *hdrdecode_text(const char *raw, size_t len)
 
     if (raw == NULL)
         len = 0;
-    if (!hd_unfold(raw ? raw : "", len, &u) || !hd_buf_reserve(&u, 0))
+    if (!hd_unfold(raw ? raw : "", len, &u) || !hd_buf_ready(&u))
         goto done;
 
     /* Split into text and encoded words. */
@@ -457,11 +421,11 @@ char *hdrdecode_text(const char *raw, size_t len)
         char cs[HD_CS_MAX];
         size_t doff = dec.len, wl, noend;
 
-        if (u.p[i] != '=' || i + 1 >= u.len || u.p[i + 1] != '?' || i < noword) {
+        if (u.s[i] != '=' || i + 1 >= u.len || u.s[i + 1] != '?' || i < noword) {
             i++;
             continue;
         }
-        if ((wl = hd_word(u.p + i, u.len - i, &dec, cs, &noend)) == 0) {
+        if ((wl = hd_word(u.s + i, u.len - i, &dec, cs, &noend)) == 0) {
             if (noend > 0)
                 noword = i + noend;
             i++;
@@ -490,14 +454,14 @@ char *hdrdecode_text(const char *raw, size_t len)
         tk->off = textstart;
         tk->len = u.len - textstart;
     }
-    if (dec.oom || !hd_buf_reserve(&dec, 0))
+    if (dec.oom || !hd_buf_ready(&dec))
         goto done;
 
     /* White space between two encoded words is not part of the text. */
     for (i = 1; i + 1 < t.n; i++) {
         if (t.v[i].word || !t.v[i - 1].word || !t.v[i + 1].word)
             continue;
-        for (j = 0; j < t.v[i].len && hd_is_wsp((unsigned char)u.p[t.v[i].off + j]); j++)
+        for (j = 0; j < t.v[i].len && hd_is_wsp((unsigned char)u.s[t.v[i].off + j]); j++)
             ;
         if (j == t.v[i].len)
             t.v[i].len = 0;
@@ -505,14 +469,14 @@ char *hdrdecode_text(const char *raw, size_t len)
 
     /* Raw 8-bit text is detected as a whole: single pieces are too short. */
     for (i = 0; i < t.n; i++)
-        if (!t.v[i].word && hd_text_needs_detect(u.p + t.v[i].off, t.v[i].len)) {
-            hd_buf_put(&raw8, u.p + t.v[i].off, t.v[i].len);
+        if (!t.v[i].word && hd_text_needs_detect(u.s + t.v[i].off, t.v[i].len)) {
+            strbuf_append(&raw8, u.s + t.v[i].off, t.v[i].len);
             hd_buf_putc(&raw8, ' ');
         }
     if (raw8.oom)
         goto done;
     if (raw8.len > 0) {
-        if ((det = charset_to_utf8(NULL, raw8.p, raw8.len, NULL, &rawcs)) == NULL)
+        if ((det = charset_to_utf8(NULL, raw8.s, raw8.len, NULL, &rawcs)) == NULL)
             goto done;
         free(det);
     }
@@ -522,10 +486,10 @@ char *hdrdecode_text(const char *raw, size_t len)
 
         j = i + 1;
         if (!tk->word) {
-            if (rawcs != NULL && hd_text_needs_detect(u.p + tk->off, tk->len))
-                failed = hd_convert(rawcs, u.p + tk->off, tk->len, &out) < 0;
+            if (rawcs != NULL && hd_text_needs_detect(u.s + tk->off, tk->len))
+                failed = hd_convert(rawcs, u.s + tk->off, tk->len, &out) < 0;
             else
-                hd_buf_put(&out, u.p + tk->off, tk->len);
+                strbuf_append(&out, u.s + tk->off, tk->len);
             continue;
         }
         /* A run of adjacent words in the same charset. */
@@ -538,7 +502,7 @@ char *hdrdecode_text(const char *raw, size_t len)
             j--;		/* leave trailing white space as text */
         /* 8-bit bytes under an ISO-2022-JP label are a stateless charset
          * (Shift_JIS, UTF-8) mislabelled: join those words like one. */
-        if (hd_is_jis_label(tk->cs) && !hd_has_8bit(dec.p + tk->off,
+        if (hd_is_jis_label(tk->cs) && !hd_has_8bit(dec.s + tk->off,
                                                     t.v[j - 1].off + t.v[j - 1].len - tk->off)) {
             struct hd_tok *w = malloc((j - i) * sizeof(*w));
             size_t k = 0, x;
@@ -548,28 +512,28 @@ char *hdrdecode_text(const char *raw, size_t len)
             for (x = i; x < j; x++)
                 if (t.v[x].word)
                     w[k++] = t.v[x];
-            failed = hd_jis_words(w, k, dec.p, &out) < 0;
+            failed = hd_jis_words(w, k, dec.s, &out) < 0;
             free(w);
         } else {
             /* Words of one run are consecutive in dec: join their bytes. */
             size_t end = t.v[j - 1].off + t.v[j - 1].len;
 
-            failed = hd_convert(tk->cs, dec.p + tk->off, end - tk->off, &out) < 0;
+            failed = hd_convert(tk->cs, dec.s + tk->off, end - tk->off, &out) < 0;
         }
     }
     if (failed || out.oom)
         goto done;
     for (i = 0; i < out.len; i++)
-        if (out.p[i] == '\0' || out.p[i] == '\r' || out.p[i] == '\n')
-            out.p[i] = ' ';
+        if (out.s[i] == '\0' || out.s[i] == '\r' || out.s[i] == '\n')
+            out.s[i] = ' ';
     hd_trim(&out);
     res = hd_buf_finish(&out);
-    out.p = NULL;
+    out.s = NULL;
 done:
-    free(u.p);
-    free(dec.p);
-    free(out.p);
-    free(raw8.p);
+    free(u.s);
+    free(dec.s);
+    free(out.s);
+    free(raw8.s);
     free(t.v);
     return res;
 }
@@ -613,7 +577,7 @@ static size_t hd_skip_to_semi(const char *s, size_t n, size_t i)
 }
 
 /* hd_percent - decode %XX escapes of an RFC 2231 extended value */
-static void hd_percent(const char *s, size_t n, struct hd_buf *out)
+static void hd_percent(const char *s, size_t n, strbuf *out)
 {
     size_t i;
 
@@ -700,8 +664,8 @@ static void hd_truncate(char *s)
 char *hdrdecode_param(const char *raw, const char *name)
 {
     struct hd_pval sec[LIMITS_PARAM_SECTIONS], plain, star;
-    struct hd_buf u = { NULL, 0, 0, 0 }, vals = { NULL, 0, 0, 0 };
-    struct hd_buf bytes = { NULL, 0, 0, 0 };
+    strbuf u = { 0 }, vals = { 0 };
+    strbuf bytes = { 0 };
     char cs[HD_CS_MAX], *res = NULL;
     size_t i, n, k;
     int anysec = 0;
@@ -715,59 +679,59 @@ char *hdrdecode_param(const char *raw, const char *name)
     for (i = 0; raw[i]; i++)
         if (raw[i] != '\r' && raw[i] != '\n')
             hd_buf_putc(&u, (unsigned char)raw[i]);
-    if (!hd_buf_reserve(&u, 0))
+    if (!hd_buf_ready(&u))
         goto done;
     n = u.len;
-    u.p[n] = '\0';
+    u.s[n] = '\0';
 
-    for (i = hd_skip_to_semi(u.p, n, 0); i < n;) {
+    for (i = hd_skip_to_semi(u.s, n, 0); i < n;) {
         size_t ns, ne, voff;
         struct hd_pval *slot;
         int ext;
         long which;
 
-        if (u.p[i] == ';' || hd_is_wsp((unsigned char)u.p[i])) {
+        if (u.s[i] == ';' || hd_is_wsp((unsigned char)u.s[i])) {
             i++;
             continue;
         }
-        if (u.p[i] == '(') {
-            i = hd_skip_comment(u.p, n, i);
+        if (u.s[i] == '(') {
+            i = hd_skip_comment(u.s, n, i);
             continue;
         }
         ns = i;
-        while (i < n && u.p[i] != '=' && u.p[i] != ';' && u.p[i] != '"' && u.p[i] != '('
-               && !hd_is_wsp((unsigned char)u.p[i]))
+        while (i < n && u.s[i] != '=' && u.s[i] != ';' && u.s[i] != '"' && u.s[i] != '('
+               && !hd_is_wsp((unsigned char)u.s[i]))
             i++;
         ne = i;
-        while (i < n && hd_is_wsp((unsigned char)u.p[i]))
+        while (i < n && hd_is_wsp((unsigned char)u.s[i]))
             i++;
-        if (i >= n || u.p[i] != '=' || ne == ns) {
-            i = hd_skip_to_semi(u.p, n, i);
+        if (i >= n || u.s[i] != '=' || ne == ns) {
+            i = hd_skip_to_semi(u.s, n, i);
             continue;
         }
         i++;
-        while (i < n && hd_is_wsp((unsigned char)u.p[i]))
+        while (i < n && hd_is_wsp((unsigned char)u.s[i]))
             i++;
         voff = vals.len;
-        if (i < n && u.p[i] == '"') {
-            for (i++; i < n && u.p[i] != '"'; i++) {
-                if (u.p[i] == '\\' && i + 1 < n)
+        if (i < n && u.s[i] == '"') {
+            for (i++; i < n && u.s[i] != '"'; i++) {
+                if (u.s[i] == '\\' && i + 1 < n)
                     i++;
-                hd_buf_putc(&vals, (unsigned char)u.p[i]);
+                hd_buf_putc(&vals, (unsigned char)u.s[i]);
             }
             /* An unterminated quote runs to the end of the value. */
-            i = hd_skip_to_semi(u.p, n, i < n ? i + 1 : n);
+            i = hd_skip_to_semi(u.s, n, i < n ? i + 1 : n);
         } else {
-            size_t vs = i, ve = hd_skip_to_semi(u.p, n, i);
+            size_t vs = i, ve = hd_skip_to_semi(u.s, n, i);
 
             i = ve;
-            while (ve > vs && hd_is_wsp((unsigned char)u.p[ve - 1]))
+            while (ve > vs && hd_is_wsp((unsigned char)u.s[ve - 1]))
                 ve--;
-            hd_buf_put(&vals, u.p + vs, ve - vs);
+            strbuf_append(&vals, u.s + vs, ve - vs);
         }
         if (vals.oom)
             goto done;
-        which = hd_param_name(u.p + ns, ne - ns, name, &ext);
+        which = hd_param_name(u.s + ns, ne - ns, name, &ext);
         if (which == -1)
             continue;
         slot = which == -2 ? &plain : which == -3 ? &star : &sec[which];
@@ -780,7 +744,7 @@ char *hdrdecode_param(const char *raw, const char *name)
         if (which >= 0)
             anysec = 1;
     }
-    if (!hd_buf_reserve(&vals, 0))
+    if (!hd_buf_ready(&vals))
         goto done;
 
     cs[0] = '\0';
@@ -792,23 +756,23 @@ char *hdrdecode_param(const char *raw, const char *name)
 
             if (!sec[k].set)
                 continue;
-            v = vals.p + sec[k].off;
+            v = vals.s + sec[k].off;
             vl = sec[k].len;
             if (k == 0 && sec[k].ext)
                 hd_split_charset(v, vl, cs, sizeof(cs), &v, &vl);
             if (sec[k].ext)
                 hd_percent(v, vl, &bytes);
             else
-                hd_buf_put(&bytes, v, vl);
+                strbuf_append(&bytes, v, vl);
         }
     } else if (star.set) {
         const char *v;
         size_t vl;
 
-        hd_split_charset(vals.p + star.off, star.len, cs, sizeof(cs), &v, &vl);
+        hd_split_charset(vals.s + star.off, star.len, cs, sizeof(cs), &v, &vl);
         hd_percent(v, vl, &bytes);
     } else if (plain.set) {
-        const char *v = vals.p + plain.off;
+        const char *v = vals.s + plain.off;
 
         if (memmem(v, plain.len, "=?", 2) != NULL || hd_text_needs_detect(v, plain.len)) {
             res = hdrdecode_text(v, plain.len);
@@ -820,9 +784,9 @@ char *hdrdecode_param(const char *raw, const char *name)
     } else {
         goto done;
     }
-    if (bytes.oom || !hd_buf_reserve(&bytes, 0))
+    if (bytes.oom || !hd_buf_ready(&bytes))
         goto done;
-    res = charset_to_utf8(cs[0] ? cs : NULL, bytes.p, bytes.len, NULL, NULL);
+    res = charset_to_utf8(cs[0] ? cs : NULL, bytes.s, bytes.len, NULL, NULL);
 cleanup:
     if (res != NULL) {
         for (k = 0; res[k]; k++)
@@ -831,8 +795,8 @@ cleanup:
         hd_truncate(res);
     }
 done:
-    free(u.p);
-    free(vals.p);
-    free(bytes.p);
+    free(u.s);
+    free(vals.s);
+    free(bytes.s);
     return res;
 }
