@@ -20,38 +20,39 @@
 enum { EXPORT_EML, EXPORT_JSON, EXPORT_SHA, EXPORT_MANIFEST, EXPORT_NFILES };
 static const char *const export_ext[EXPORT_NFILES] = { "eml", "json", "sha256", "manifest.txt" };
 
-/* export_copy - copy fd into a new file final; its SHA-256 into sha */
-static int export_copy(vault *v, int fd, const char *dir, const char *final, char sha[65])
+/*
+ * export_finish - commit the temp file t as final (never over an existing
+ * file), or, when writing it failed (written < 0), discard it; a vault code
+ */
+static int export_finish(vault *v, vault_file_tmp *t, int written, const char *final)
 {
-    vault_file_tmp t;
-    if (vault_file_tmp_open(&t, dir) < 0 || vault_file_copy(fd, t.fd, sha, NULL) < 0) {
+    if (written < 0) {
         int e = errno;
-        vault_file_tmp_discard(&t);
+        vault_file_tmp_discard(t);
         return vault_set_error(v, vault_file_disk_full(e) ? VAULT_ENOSPC : VAULT_EFAIL,
                                "cannot write %s: %s", final, strerror(e));
     }
-    if (vault_file_commit(&t, final, 1) < 0)
+    if (vault_file_commit(t, final, 1) < 0)
         return vault_set_error(v, errno == EEXIST ? VAULT_EREFUSED : VAULT_EFAIL,
                                "cannot write %s: %s", final,
                                errno == EEXIST ? "it exists, refusing to overwrite" : strerror(errno));
     return 0;
 }
 
+/* export_copy - copy fd into a new file final; its SHA-256 into sha */
+static int export_copy(vault *v, int fd, const char *dir, const char *final, char sha[65])
+{
+    vault_file_tmp t;
+    int rc = vault_file_tmp_open(&t, dir) < 0 || vault_file_copy(fd, t.fd, sha, NULL) < 0 ? -1 : 0;
+    return export_finish(v, &t, rc, final);
+}
+
 /* export_text - a new file final holding text */
 static int export_text(vault *v, const char *dir, const char *final, const char *text, size_t len)
 {
     vault_file_tmp t;
-    if (vault_file_tmp_open(&t, dir) < 0 || vault_file_write_all(t.fd, text, len) < 0) {
-        int e = errno;
-        vault_file_tmp_discard(&t);
-        return vault_set_error(v, vault_file_disk_full(e) ? VAULT_ENOSPC : VAULT_EFAIL,
-                               "cannot write %s: %s", final, strerror(e));
-    }
-    if (vault_file_commit(&t, final, 1) < 0)
-        return vault_set_error(v, errno == EEXIST ? VAULT_EREFUSED : VAULT_EFAIL,
-                               "cannot write %s: %s", final,
-                               errno == EEXIST ? "it exists, refusing to overwrite" : strerror(errno));
-    return 0;
+    int rc = vault_file_tmp_open(&t, dir) < 0 || vault_file_write_all(t.fd, text, len) < 0 ? -1 : 0;
+    return export_finish(v, &t, rc, final);
 }
 
 /* export_manifest - the custody record */
