@@ -266,7 +266,8 @@ sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 	return verdict_refuse(ctx, 0, "451", "4.3.0", "out of memory");
     m->start_ms = progress_now_ms();
     context_set_sender(m, argv && argv[0] ? argv[0] : "");
-    if (spool_open(&m->sp, m->pol->spool_dir, m->pol->max_message_size) < 0) {
+    if (spool_open(&m->sp, m->pol->spool_dir, m->pol->max_message_size,
+		   m->pol->milter_memory_spool) < 0) {
 	log_err("cannot create a spool file in %s: %s", m->pol->spool_dir,
 		strerror(errno));
 	snprintf(why, sizeof why, "spool unavailable: %s", strerror(errno));

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "milter/callbacks.h"
@@ -150,7 +151,7 @@ static void main_check_spool(const char *dir)
 
     if ((n = spool_sweep(dir)) > 0)
 	log_warn("removed %d stale spool files from %s", n, dir);
-    if (spool_open(&s, dir, 1) < 0)
+    if (spool_open(&s, dir, 1, 0) < 0)
 	log_err("spool directory %s is not usable (%s): every message "
 		"will be tempfailed until it is", dir, strerror(errno));
     spool_close(&s);
@@ -306,6 +307,12 @@ int main(int argc, char **argv)
     }
     main_check_spool(pol->spool_dir);
 
+    /* the time zone read once: with TZ unset glibc reads /etc/localtime
+     * again on every localtime(), which libclamav calls to name each
+     * scan's temporary directory; a new zone takes a restart */
+    if (getenv("TZ") == NULL)
+	setenv("TZ", ":/etc/localtime", 0);
+    tzset();
     /* before any thread: the engine's libraries and the signal mask */
     engine_global_init();
     if (reload_block_signals() < 0) {

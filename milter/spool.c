@@ -5,7 +5,10 @@
  *	See spool.h. Writes go through a small buffer so that a header
  *	block of many short fields costs few system calls; body chunks
  *	(up to 64 KiB from Postfix) are written straight through once the
- *	buffer is empty.
+ *	buffer is empty. A message starts in an anonymous memory file
+ *	(memfd) and moves to the spool directory when it outgrows the
+ *	memory allowance: creating and deleting a file in a directory costs
+ *	the file system far more than the small message itself.
  */
 #include <dirent.h>
 #include <stddef.h>
@@ -14,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,14 +32,12 @@ void spool_init(spool *s)
     s->fd = -1;
 }
 
-/* spool_open - the unlinked file in dir */
-int spool_open(spool *s, const char *dir, size_t max)
+/* spool_disk_fd - a new unlinked file in dir, or -1 with errno set */
+static int spool_disk_fd(const char *dir)
 {
     char path[4096];
     int fd;
 
-    spool_init(s);
-    s->max = max;
     fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
 	/* no O_TMPFILE here: a named file, unlinked at once */
@@ -51,7 +54,22 @@ int spool_open(spool *s, const char *dir, size_t max)
 	    return -1;
 	}
     }
-    if (fd < 0)
+    return fd;
+}
+
+/* spool_open - a memory file, or the unlinked file in dir */
+int spool_open(spool *s, const char *dir, size_t max, size_t mem_max)
+{
+    int fd = -1;
+
+    spool_init(s);
+    s->max = max;
+    s->dir = dir;
+    if (mem_max > 0 && (fd = memfd_create("mugai-spool", MFD_CLOEXEC)) >= 0) {
+	s->in_memory = 1;
+	s->mem_max = mem_max;
+    }
+    if (fd < 0 && (fd = spool_disk_fd(dir)) < 0)
 	return -1;
     s->fd = fd;
     return 0;
@@ -77,6 +95,39 @@ static int spool_flush(spool *s)
     return 0;
 }
 
+/*
+ * spool_to_disk - move what the memory file holds to a file in the spool
+ *	directory, which takes its place; 0, or -1 with s->error set
+ */
+static int spool_to_disk(spool *s)
+{
+    off_t off = 0, size;
+    ssize_t n;
+    int fd;
+
+    if (spool_flush(s) < 0)
+	return -1;
+    if ((fd = spool_disk_fd(s->dir)) < 0) {
+	s->error = errno;
+	return -1;
+    }
+    size = lseek(s->fd, 0, SEEK_CUR);
+    while (off < size) {
+	n = sendfile(fd, s->fd, &off, (size_t)(size - off));
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n <= 0) {
+	    s->error = n < 0 ? errno : ENOSPC;
+	    close(fd);
+	    return -1;
+	}
+    }
+    close(s->fd);
+    s->fd = fd;
+    s->in_memory = 0;
+    return 0;
+}
+
 /* spool_write - append bytes, within the cap */
 static int spool_write(spool *s, const void *data, size_t len)
 {
@@ -95,6 +146,8 @@ static int spool_write(spool *s, const void *data, size_t len)
 	s->over = 1;
 	return 1;
     }
+    if (s->in_memory && len > s->mem_max - s->bytes && spool_to_disk(s) < 0)
+	return -1;
     s->bytes += len;
     if (s->buffered + len <= sizeof s->buf) {
 	memcpy(s->buf + s->buffered, p, len);

@@ -1,11 +1,13 @@
 /*
  * NAME
- *	spool - the private on-disk copy of one message while it arrives
+ *	spool - the private copy of one message while it arrives
  * DESCRIPTION
- *	Each message is written to an unlinked file in the spool directory
- *	(O_TMPFILE, or mkstemp + unlink where the file system lacks it), so
- *	it never stays in memory and vanishes when the descriptor closes,
- *	whatever happens to the process. The header block is rebuilt from
+ *	Each message is written to an anonymous memory file while it is no
+ *	larger than the memory allowance, and from then on to an unlinked
+ *	file in the spool directory (O_TMPFILE, or mkstemp + unlink where
+ *	the file system lacks it). Either way it vanishes when the
+ *	descriptor closes, whatever happens to the process, and memory use
+ *	is bounded by the allowance, never by the message. The header block is rebuilt from
  *	the milter callbacks ("Name: value" with CRLF line ends); body
  *	chunks are appended as received, so the result does not depend on
  *	how the MTA cut the body. The size cap is enforced while writing:
@@ -22,7 +24,10 @@
 
 typedef struct spool {
     int		fd;		/* -1 when closed */
+    const char *dir;		/* spool directory (not owned) */
     size_t	max;		/* cap on bytes written */
+    size_t	mem_max;	/* bytes the memory file may hold */
+    int		in_memory;	/* fd is the memory file */
     size_t	bytes;		/* written (or buffered) so far */
     size_t	body_bytes;
     int		over;		/* the cap was reached */
@@ -39,10 +44,12 @@ typedef struct spool {
 void spool_init(spool *s);
 
 /*
- * spool_open - create the unlinked file in dir with a cap of max bytes.
- *	Returns 0, or -1 with errno set.
+ * spool_open - start a spool with a cap of max bytes: in memory while it
+ *	holds at most mem_max bytes (0: never), then in an unlinked file
+ *	in dir, which must stay valid until spool_close. Returns 0, or -1
+ *	with errno set. Failing to move to dir later shows as an I/O error.
  */
-int spool_open(spool *s, const char *dir, size_t max);
+int spool_open(spool *s, const char *dir, size_t max, size_t mem_max);
 
 /*
  * spool_header - append "name: value" (or "name:value" when leadspc says

@@ -219,6 +219,12 @@ const config_entry config_table[] = {
     CHECKED("milter", "log", milter_log, "syslog", check_log,
 	    "Where the one line per message goes: syslog (facility mail), "
 	    "stderr, or the path of a file"),
+    NUMBER("milter", "memory_spool_size", CONFIG_TYPE_SIZE, milter_memory_spool,
+	   LIMITS_MILTER_MEMSPOOL_MIN, LIMITS_MILTER_MEMSPOOL_MAX,
+	   LIMITS_MILTER_MEMSPOOL_DEFAULT,
+	   "A message is held in memory while it arrives until it grows past "
+	   "this size, then moved to spool_dir; 0 puts every message in "
+	   "spool_dir. Memory use is at most this much per message in progress"),
 
     RULE("rules", "recipient", RULES_RECIPIENT,
 	 "text @lgwan.example.lg.jp list:/etc/mugai/strict-recipients",

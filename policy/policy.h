@@ -60,6 +60,7 @@ typedef struct policy {
     char       *milter_socket_group;	/* group of a unix socket (Postfix's) */
     char       *milter_pid_file;
     char       *milter_log;		/* "syslog", "stderr" or a file path */
+    size_t	milter_memory_spool;	/* bytes a message may keep in memory; 0: all on disk */
 
     /* [rules] */
     struct rules *rules;		/* policy/rules.h; NULL when there are none */

@@ -55,7 +55,7 @@ void engine_global_done(void)
     /* the current virus engine: libclamav keeps parts of it where a leak
      * checker cannot follow them, so it is freed, not left to the exit */
     scan_install(NULL);
-    filetype_thread_done();
+    filetype_done();
     digest_done();
     g_mime_shutdown();
     xmlCleanupParser();

@@ -2,11 +2,14 @@
  * NAME
  *	filetype - the true type of content, from its bytes (libmagic)
  * DESCRIPTION
- *	One magic_t per thread (a pthread key frees it at thread exit);
- *	magic_open/magic_load run under a mutex because concurrent cookie
- *	creation has been reported unsafe. The family tables map MIME types
- *	and file name extensions to coarse families so that a mismatch
- *	(an executable named .pdf) can be reported.
+ *	libmagic cookies are not thread-safe but can move between threads,
+ *	so they are pooled: a detection takes one, uses it alone and gives
+ *	it back. Loading one costs about two milliseconds, which a thread
+ *	per milter connection would pay for every message. magic_open and
+ *	magic_load run under a mutex because concurrent cookie creation has
+ *	been reported unsafe. The family tables map MIME types and file name
+ *	extensions to coarse families so that a mismatch (an executable
+ *	named .pdf) can be reported.
  */
 #include <magic.h>
 #include <pthread.h>
@@ -16,36 +19,28 @@
 #include "sanitizer/filetype.h"
 #include "sanitizer/limits.h"
 
-static pthread_key_t filetype_key, filetype_light_key;
-static pthread_once_t filetype_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t filetype_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* filetype_cookie_free - pthread key destructor */
-static void filetype_cookie_free(void *cookie)
-{
-    magic_close((magic_t)cookie);
-}
-
-/* filetype_key_init - create the per-thread keys once */
-static void filetype_key_init(void)
-{
-    (void)pthread_key_create(&filetype_key, filetype_cookie_free);
-    (void)pthread_key_create(&filetype_light_key, filetype_cookie_free);
-}
+/* Idle cookies, full [0] and light [1]; one lock for both lists. */
+static magic_t filetype_idle[2][LIMITS_FILETYPE_IDLE_COOKIES];
+static size_t filetype_nidle[2];
+static pthread_mutex_t filetype_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t filetype_load_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
- * filetype_cookie - this thread's cookie, created on first use. The light
- * cookie skips the magic file's text rules (regular expressions over the
- * whole sample), which cost far more than the rest for text content.
+ * filetype_take - an idle cookie, or a new one. The light cookie skips
+ * the magic file's text rules (regular expressions over the whole
+ * sample), which cost far more than the rest for text content.
  */
-static magic_t filetype_cookie(int light)
+static magic_t filetype_take(int light)
 {
-    pthread_once(&filetype_once, filetype_key_init);
-    pthread_key_t key = light ? filetype_light_key : filetype_key;
-    magic_t m = pthread_getspecific(key);
+    magic_t m = NULL;
+
+    pthread_mutex_lock(&filetype_pool_lock);
+    if (filetype_nidle[light])
+        m = filetype_idle[light][--filetype_nidle[light]];
+    pthread_mutex_unlock(&filetype_pool_lock);
     if (m)
         return m;
-    pthread_mutex_lock(&filetype_lock);
+    pthread_mutex_lock(&filetype_load_lock);
     /* No decompression: archives are opened by our own bounded code. */
     m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
                    (light ? MAGIC_NO_CHECK_SOFT : 0));
@@ -53,26 +48,40 @@ static magic_t filetype_cookie(int light)
         magic_close(m);
         m = NULL;
     }
-    pthread_mutex_unlock(&filetype_lock);
-    if (m && pthread_setspecific(key, m) != 0) {
-        magic_close(m);
-        m = NULL;
-    }
+    pthread_mutex_unlock(&filetype_load_lock);
     return m;
 }
 
-/* filetype_thread_done - free this thread's libmagic cookies */
-void filetype_thread_done(void)
+/* filetype_give - a cookie back to the pool; closed when the pool is full */
+static void filetype_give(magic_t m, int light)
 {
-    pthread_once(&filetype_once, filetype_key_init);
-    for (int i = 0; i < 2; i++) {
-        pthread_key_t key = i ? filetype_light_key : filetype_key;
-        magic_t m = pthread_getspecific(key);
-        if (m) {
-            magic_close(m);
-            pthread_setspecific(key, NULL);
-        }
+    pthread_mutex_lock(&filetype_pool_lock);
+    if (filetype_nidle[light] < LIMITS_FILETYPE_IDLE_COOKIES) {
+        filetype_idle[light][filetype_nidle[light]++] = m;
+        m = NULL;
     }
+    pthread_mutex_unlock(&filetype_pool_lock);
+    if (m)
+        magic_close(m);
+}
+
+/* filetype_idle_cookies - idle cookies of a kind (0 full, 1 light) */
+size_t filetype_idle_cookies(int light)
+{
+    pthread_mutex_lock(&filetype_pool_lock);
+    size_t n = filetype_nidle[light != 0];
+    pthread_mutex_unlock(&filetype_pool_lock);
+    return n;
+}
+
+/* filetype_done - close the idle cookies */
+void filetype_done(void)
+{
+    pthread_mutex_lock(&filetype_pool_lock);
+    for (int k = 0; k < 2; k++)
+        while (filetype_nidle[k])
+            magic_close(filetype_idle[k][--filetype_nidle[k]]);
+    pthread_mutex_unlock(&filetype_pool_lock);
 }
 
 /*
@@ -150,11 +159,14 @@ char *filetype_detect_light(const void *buf, size_t len, int light)
         if (k)
             return strdup(k);
     }
-    magic_t m = filetype_cookie(light || text);
+    int kind = light || text;
+    magic_t m = filetype_take(kind);
     if (!m)
         return NULL;
     const char *t = magic_buffer(m, buf, len);
-    return strdup(t && *t ? t : "application/octet-stream");
+    char *r = strdup(t && *t ? t : "application/octet-stream");
+    filetype_give(m, kind);
+    return r;
 }
 
 typedef struct { const char *key; filetype_family fam; } filetype_map;

@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	Names and declared types are hints an attacker writes; the type that
  *	counts is the one libmagic finds in the content. libmagic cookies are
- *	not thread-safe, so each thread gets its own, created serially.
+ *	not thread-safe: each detection has one to itself, from a pool.
  */
 #ifndef MUGAI_FILETYPE_H
 #define MUGAI_FILETYPE_H
@@ -42,7 +42,13 @@ filetype_family filetype_family_of_name(const char *name);
 /* filetype_family_name - a short word for a family, for findings */
 const char *filetype_family_name(filetype_family f);
 
-/* filetype_thread_done - free this thread's libmagic cookie */
-void filetype_thread_done(void);
+/*
+ * filetype_idle_cookies - cookies of a kind (0 full, 1 light) waiting in
+ * the pool: at most as many as detections ever ran at once
+ */
+size_t filetype_idle_cookies(int light);
+
+/* filetype_done - close the pooled libmagic cookies (at exit) */
+void filetype_done(void);
 
 #endif

@@ -75,6 +75,11 @@
 #define LIMITS_MILTER_REPLY		980	/* smfi_setreply text, libmilter's MAXREPLYLEN */
 #define LIMITS_MILTER_LOG_FIELD		256	/* escaped untrusted text per log field */
 #define LIMITS_MILTER_RCPTS		1000	/* recipients kept per message (Postfix default 1000) */
+/* Messages up to this size stay in memory while they arrive ([milter]
+ * memory_spool_size): at most this much per message in progress. */
+#define LIMITS_MILTER_MEMSPOOL_DEFAULT	(256u * 1024)
+#define LIMITS_MILTER_MEMSPOOL_MIN	0
+#define LIMITS_MILTER_MEMSPOOL_MAX	(16u * 1024 * 1024)
 
 /* HTML to text (sanitizer/htmltext.c). */
 #define LIMITS_TABLE_SPAN	100		/* colspan/rowspan honoured */
@@ -141,5 +146,9 @@
 
 /* Bytes looked at to tell text from binary before choosing libmagic's checks. */
 #define LIMITS_FILETYPE_TEXT_PROBE	(64u * 1024)
+
+/* Idle libmagic cookies kept per kind for reuse; more are closed after
+ * use. About as many as messages worked on at once. */
+#define LIMITS_FILETYPE_IDLE_COOKIES	64
 
 #endif

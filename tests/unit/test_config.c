@@ -118,7 +118,7 @@ static void test_table_verify(void **state)
 	"limits", "max_message_time", "limits", "on_limit",
 	"milter", "socket", "milter", "socket_group", "milter", "user",
 	"milter", "group",
-	"milter", "pid_file", "milter", "log",
+	"milter", "pid_file", "milter", "log", "milter", "memory_spool_size",
 	"rules", "recipient", "rules", "sender", "rules", "client",
 	"scan", "scanner", "scan", "clamd_socket",
 	"scan", "database_dir", "scan", "max_database_age", "scan", "on_virus",

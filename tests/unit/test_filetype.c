@@ -3,6 +3,8 @@
  *	test_filetype - true type from content; families of types and names
  */
 #include "tests/unit/testutil.h"
+#include <pthread.h>
+#include <stdint.h>
 #include "sanitizer/filetype.h"
 
 static const unsigned char PE[] = "MZ\x90\0\3\0\0\0\4\0\0\0\xff\xff\0\0"
@@ -62,6 +64,60 @@ static void test_text_sniff(void **state)
     assert_int_equal(filetype_family_of("text/rtf"), FILETYPE_OFFICE_OLE);
 }
 
+enum { POOL_THREADS = 6, POOL_ROUNDS = 40 };
+
+/* pool_worker - detect a PE and light-check text over and over; 0 when every answer was right */
+static void *pool_worker(void *arg)
+{
+    unsigned char pe[512] = { 0 };
+    intptr_t bad = 0;
+    (void)arg;
+    memcpy(pe, PE, sizeof(PE) - 1);
+    memcpy(pe + 0x80, "PE\0\0\x4c\x01\x03\0", 8);
+    for (int i = 0; i < POOL_ROUNDS; i++) {
+        char *a = filetype_detect(pe, sizeof(pe)), *b = filetype_detect_light("hello world\n", 12, 1);
+        bad += !a || filetype_family_of(a) != FILETYPE_EXECUTABLE || !b || strcmp(b, "text/plain") != 0;
+        free(a);
+        free(b);
+    }
+    return (void *)bad;
+}
+
+/*
+ * Threads that come and go (one per milter connection) share cookies:
+ * answers stay right under concurrency, and what is left idle is at
+ * most one cookie per thread that ever ran at once, not one per thread
+ * ever started.
+ */
+static void test_cookie_pool(void **state)
+{
+    pthread_t th[POOL_THREADS];
+    (void)state;
+    filetype_done();
+    assert_int_equal(filetype_idle_cookies(0), 0);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < POOL_THREADS; i++)
+            assert_int_equal(pthread_create(&th[i], NULL, pool_worker, NULL), 0);
+        for (int i = 0; i < POOL_THREADS; i++) {
+            void *bad;
+            assert_int_equal(pthread_join(th[i], &bad), 0);
+            assert_int_equal((intptr_t)bad, 0);
+        }
+    }
+    assert_in_range(filetype_idle_cookies(0), 1, POOL_THREADS);
+    assert_in_range(filetype_idle_cookies(1), 1, POOL_THREADS);
+    /* one thread after another: the same cookie each time */
+    filetype_done();
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        assert_int_equal(pthread_create(&th[0], NULL, pool_worker, NULL), 0);
+        assert_int_equal(pthread_join(th[0], &bad), 0);
+        assert_int_equal((intptr_t)bad, 0);
+    }
+    assert_int_equal(filetype_idle_cookies(0), 1);
+    assert_int_equal(filetype_idle_cookies(1), 1);
+}
+
 static void test_families(void **state)
 {
     (void)state;
@@ -85,9 +141,10 @@ int main(void)
         cmocka_unit_test(test_detect_pe),
         cmocka_unit_test(test_light),
         cmocka_unit_test(test_text_sniff),
+        cmocka_unit_test(test_cookie_pool),
         cmocka_unit_test(test_families),
     };
     int rc = cmocka_run_group_tests_name("filetype", tests, NULL, NULL);
-    filetype_thread_done();
+    filetype_done();
     return rc;
 }

@@ -634,19 +634,35 @@ static void test_engine_limit(void **state)
     msg_free(&m);
 }
 
-/* test_spool_missing - no spool directory: tempfail at MAIL FROM */
+/*
+ * test_spool_missing - no spool directory: tempfail at MAIL FROM when
+ *	every message goes to disk, and as soon as a message outgrows its
+ *	memory allowance otherwise
+ */
 static void test_spool_missing(void **state)
 {
-    static const char *const set[] = { "general", "spool_dir",
-				       "/nonexistent/mugai-spool" };
+    static const char *const disk[] = { "general", "spool_dir", "/nonexistent/mugai-spool",
+					"milter", "memory_spool_size", "0" };
+    static const char *const small[] = { "general", "spool_dir", "/nonexistent/mugai-spool",
+					 "milter", "memory_spool_size", "200" };
+    static const char *const rcpt[] = { "<bob@city.example.lg.jp>" };
     msg m;
 
     (void)state;
-    use_policy(set, 3);
-    load_file("samples/plain-ascii.eml", &m);
+    load_file("samples/plain-ascii.eml", &m);		/* 326 bytes */
+    use_policy(disk, 6);
     assert_int_equal(deliver(&m, 65535), SMFIS_TEMPFAIL);
     assert_string_equal(fake.rcode, "451");
     assert_string_equal(fake.xcode, "4.3.0");
+    assert_int_equal(fake.body_calls, 0);
+    reset_mta();
+    use_policy(small, 6);
+    negotiate(SMFIF_CHGBODY | SMFIF_CHGHDRS | SMFIF_ADDHDRS, 0);
+    assert_int_equal(envelope("<alice@example.com>", rcpt, 1), SMFIS_CONTINUE);
+    assert_int_equal(content(&m, 65535, 0), SMFIS_TEMPFAIL);
+    assert_string_equal(fake.rcode, "451");
+    assert_string_equal(fake.xcode, "4.3.0");
+    assert_int_equal(fake.body_calls, 0);
     msg_free(&m);
 }
 

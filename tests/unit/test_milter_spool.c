@@ -4,10 +4,14 @@
  * DESCRIPTION
  *	The spool file is unlinked and private; header fields are rebuilt
  *	with CRLF; the body is the same bytes whatever the chunking (1 byte
- *	to 65535); bare CR and NUL are counted across chunk boundaries;
- *	the size cap stops writing; stale named files are swept.
+ *	to 65535) and wherever the move from memory to disk falls; bare CR
+ *	and NUL are counted across chunk boundaries; the size cap stops
+ *	writing; a small message never touches the spool directory, and a
+ *	move to a directory that fails is an I/O error; stale named files
+ *	are swept.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,8 +76,9 @@ static void test_headers(void **state)
     struct stat st;
 
     (void)state;
-    assert_int_equal(spool_open(&s, dir, 1 << 20), 0);
+    assert_int_equal(spool_open(&s, dir, 1 << 20, 0), 0);
     assert_int_equal(entries(), 0);		/* nothing has a name */
+    assert_false(s.in_memory);
     assert_int_equal(fstat(s.fd, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(spool_header(&s, "Subject", "hello\n\tworld", 0), 0);
@@ -106,11 +111,15 @@ static void test_chunking(void **state)
 				  : 'a' + i % 26);
     body[1000] = '\r';				/* bare CR, in place of a letter */
     body[5000] = '\0';				/* NUL */
-    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-	assert_int_equal(spool_open(&s, dir, 1 << 20), 0);
+    for (k = 0; k < 2 * sizeof sizes / sizeof sizes[0]; k++) {
+	/* every size twice: on disk from the start, and moved there
+	 * from memory part way through the body */
+	size_t mem = k % 2 ? 70001 : 0;
+
+	assert_int_equal(spool_open(&s, dir, 1 << 20, mem), 0);
 	assert_int_equal(spool_end_headers(&s), 0);
 	for (off = 0; off < total; off += n) {
-	    n = total - off < sizes[k] ? total - off : sizes[k];
+	    n = total - off < sizes[k / 2] ? total - off : sizes[k / 2];
 	    assert_int_equal(spool_body(&s, body + off, n), 0);
 	}
 	buf = slurp(&s, &len);
@@ -119,6 +128,7 @@ static void test_chunking(void **state)
 	assert_int_equal(s.nul, 1);
 	assert_int_equal(s.bare_cr, 1);
 	assert_int_equal(s.body_bytes, total);
+	assert_false(s.in_memory);
 	free(buf);
 	spool_close(&s);
     }
@@ -131,7 +141,7 @@ static void test_cr_split(void **state)
     spool s;
 
     (void)state;
-    assert_int_equal(spool_open(&s, dir, 1 << 20), 0);
+    assert_int_equal(spool_open(&s, dir, 1 << 20, 64), 0);
     assert_int_equal(spool_body(&s, (const unsigned char *)"a\r", 2), 0);
     assert_int_equal(spool_body(&s, (const unsigned char *)"\nb\r", 3), 0);
     assert_int_equal(s.bare_cr, 0);
@@ -149,7 +159,7 @@ static void test_cap(void **state)
 
     (void)state;
     memset(chunk, 'x', sizeof chunk);
-    assert_int_equal(spool_open(&s, dir, 4500), 0);
+    assert_int_equal(spool_open(&s, dir, 4500, 1 << 20), 0);
     for (i = 0; i < 10 && rc == 0; i++)
 	rc = spool_body(&s, chunk, sizeof chunk);
     assert_int_equal(rc, 1);
@@ -167,10 +177,78 @@ static void test_errors(void **state)
     spool s;
 
     (void)state;
-    assert_int_equal(spool_open(&s, "/nonexistent/mugai", 100), -1);
+    assert_int_equal(spool_open(&s, "/nonexistent/mugai", 100, 0), -1);
     spool_init(&s);
     assert_int_equal(spool_body(&s, (const unsigned char *)"x", 1), -1);
     assert_int_not_equal(s.error, 0);
+    assert_int_equal(spool_finish(&s), -1);
+    spool_close(&s);
+}
+
+/* fd_target - what a descriptor of this process refers to */
+static void fd_target(int fd, char *buf, size_t len)
+{
+    char link[64];
+    ssize_t n;
+
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    n = readlink(link, buf, len - 1);
+    assert_true(n > 0);
+    buf[n] = '\0';
+}
+
+/* test_memory - small in memory; past the allowance, in the directory */
+static void test_memory(void **state)
+{
+    unsigned char chunk[3000];
+    char target[4096];
+    size_t len, i;
+    char *buf;
+    spool s;
+
+    (void)state;
+    memset(chunk, 'm', sizeof chunk);
+    assert_int_equal(spool_open(&s, dir, 1 << 20, 10000), 0);
+    assert_true(s.in_memory);
+    fd_target(s.fd, target, sizeof target);
+    assert_non_null(strstr(target, "memfd:mugai-spool"));
+    assert_int_equal(spool_header(&s, "Subject", "small", 0), 0);
+    assert_int_equal(spool_end_headers(&s), 0);
+    for (i = 0; i < 3; i++)			/* 9000 + 18 bytes: still in memory */
+	assert_int_equal(spool_body(&s, chunk, sizeof chunk), 0);
+    assert_true(s.in_memory);
+    assert_int_equal(spool_finish(&s), s.fd);
+    spool_close(&s);
+
+    assert_int_equal(spool_open(&s, dir, 1 << 20, 10000), 0);
+    assert_int_equal(spool_header(&s, "Subject", "large", 0), 0);
+    assert_int_equal(spool_end_headers(&s), 0);
+    for (i = 0; i < 4; i++)			/* 12000 + 18 bytes: moved */
+	assert_int_equal(spool_body(&s, chunk, sizeof chunk), 0);
+    assert_false(s.in_memory);
+    fd_target(s.fd, target, sizeof target);
+    assert_true(strncmp(target, dir, strlen(dir)) == 0);
+    assert_int_equal(entries(), 0);		/* still nothing with a name */
+    buf = slurp(&s, &len);
+    assert_int_equal(len, 18 + 4 * sizeof chunk);
+    assert_memory_equal(buf, "Subject: large\r\n\r\n", 18);
+    assert_memory_equal(buf + 18 + 3 * sizeof chunk, chunk, sizeof chunk);
+    free(buf);
+    spool_close(&s);
+}
+
+/* test_move_fails - a spool directory that is gone shows when the message outgrows memory */
+static void test_move_fails(void **state)
+{
+    unsigned char chunk[600];
+    spool s;
+
+    (void)state;
+    memset(chunk, 'f', sizeof chunk);
+    assert_int_equal(spool_open(&s, "/nonexistent/mugai", 1 << 20, 1000), 0);
+    assert_int_equal(spool_body(&s, chunk, sizeof chunk), 0);
+    assert_int_equal(spool_body(&s, chunk, sizeof chunk), -1);
+    assert_int_equal(s.error, ENOENT);
     assert_int_equal(spool_finish(&s), -1);
     spool_close(&s);
 }
@@ -198,6 +276,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_headers),
+	cmocka_unit_test(test_memory),
+	cmocka_unit_test(test_move_fails),
 	cmocka_unit_test(test_chunking),
 	cmocka_unit_test(test_cr_split),
 	cmocka_unit_test(test_cap),

@@ -288,7 +288,7 @@ static void *worker(void *p)
         engine_result_free(&res);
         close(fd);
     }
-    filetype_thread_done();
+    filetype_done();
     return NULL;
 }
 
