@@ -129,13 +129,15 @@ check-asan:
 	    LDFLAGS="-fsanitize=address,undefined" check-unit check-golden check-fuzz check-milter
 
 bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai-milter
+	@sh tools/deps.sh bench
 	@$(BUILD)/mugai-bench
 	@$(MAKE) --no-print-directory bench-smtp
 
-# Postfix with no milter, with mugai-milter and with clamav-milter:
-# smtp-source -> gateway -> smtp-sink (the scanning mails come from mugai-bench -w)
+# Postfix with no milter, with mugai-milter, with clamav-milter and with
+# MIMEDefang, taking turns: smtp-source -> gateway -> smtp-sink (the
+# scanning mails come from mugai-bench -w)
 bench-smtp: $(BUILD)/mugai-milter $(BUILD)/mugai-bench
-	@timeout 1200 env MUGAI_BENCH=$(BUILD)/mugai-bench sh bench/smtp.sh $(BUILD)/mugai-milter
+	@timeout 2400 env MUGAI_BENCH=$(BUILD)/mugai-bench sh bench/smtp.sh $(BUILD)/mugai-milter
 
 fuzz:
 	@sh fuzz/build.sh

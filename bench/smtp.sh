@@ -1,6 +1,6 @@
 #!/bin/sh
 # NAME
-#	smtp.sh - SMTP throughput of the gateway: no milter, mugai-milter, clamav-milter
+#	smtp.sh - SMTP throughput of the gateway: no milter, mugai-milter, clamav-milter, MIMEDefang
 # SYNOPSIS
 #	bench/smtp.sh [MILTER]
 # DESCRIPTION
@@ -12,6 +12,14 @@
 #	attachment, a 1 MB .docx, a 5 MB PDF and a zip of 100 small files
 #	(the last three written by mugai-bench -w: the engine bench's own
 #	messages), 20 parallel sessions.
+#
+#	The three gateways run side by side on their own ports, and for
+#	each mail the modes take turns, ROUNDS times (no milter, mugai,
+#	clamav-milter, no milter, ...); a rate is the mean of its rounds.
+#	Taking turns matters: every message creates and deletes queue
+#	files, the file system slows down for a while afterwards, and a
+#	mode measured first on a quiet file system would look faster than
+#	one measured next.
 #	Prints, per mail: messages/s accepted by the gateway (SMTP DATA done,
 #	milter included), the ratio to the no-milter ceiling, p50/p99 of
 #	the time before the queue manager (Postfix's "delays" a, 10 ms
@@ -23,16 +31,23 @@
 #	find the attachment already scanned clean in its cache, so these
 #	rates are above those of new mail (mugai-bench measures new mail).
 #
-#	clamd and clamav-milter (Debian packages clamav-daemon and
-#	clamav-milter) are started here, as user clamav, with private
+#	Last, MIMEDefang doing the job of text mode (bench/mimedefang-filter:
+#	the message scanned by the same clamd, text/plain kept, HTML turned
+#	into text, every other part removed with a warning, the Subject
+#	tagged), with its multiplexor (4 to 20 Perl workers) and milter.
+#
+#	clamd, clamav-milter and MIMEDefang (Debian packages clamav-daemon,
+#	clamav-milter, mimedefang and libhtml-format-perl, which
+#	"tools/deps.sh bench" installs) are started here, as user clamav, with private
 #	configs, sockets and logs under the bench directory and a database
 #	directory holding only a copy of samples/test-signatures: no
 #	freshclam, no network, and the system's ClamAV services and
 #	/etc/clamav are left alone. Their limits are mugai's [scan]
-#	defaults. Without those programs the clamav-milter columns say "-".
+#	defaults. Without those programs their columns say "-".
 #	A benchmark, not a test: nothing fails on speed.
 # ENVIRONMENT
 #	BENCH_SCALE  multiply the message counts (default 1)
+#	BENCH_ROUNDS turns per mode and mail (default 2)
 #	MUGAI_BENCH  mugai-bench, which writes the .docx, PDF and zip mails
 #	             (default build/mugai-bench; without it they are skipped)
 set -eu
@@ -42,10 +57,12 @@ MILTER=${1:-build/mugai-milter}
 BENCH=${MUGAI_BENCH:-build/mugai-bench}
 B=$ROOT/var/bench-smtp
 C=$B/clamd
+MD=$B/mimedefang
 SCALE=${BENCH_SCALE:-1}
+ROUNDS=${BENCH_ROUNDS:-2}
 SINK_PORT=10336
-export MUGAI_SMTP_PORT=10325 MUGAI_RELAY=127.0.0.1:$SINK_PORT MUGAI_MILTER=$ROOT/$MILTER
-sink= clamd= clamilter=
+export MUGAI_RELAY=127.0.0.1:$SINK_PORT MUGAI_MILTER=$ROOT/$MILTER
+sink= clamd= clamilter= mdmx= mdmilter=
 
 # stop_pid - end a process this script started, and reap it
 stop_pid() {
@@ -57,10 +74,20 @@ stop_pid() {
     wait "$1" 2>/dev/null || true
 }
 
+# wait_sock - until socket PATH exists, while process PID lives, at most SECONDS
+wait_sock() {
+    n=0
+    while [ ! -S "$1" ] && kill -0 "$2" 2>/dev/null && [ $n -lt $(($3 * 5)) ]; do
+        sleep 0.2; n=$((n + 1))
+    done
+}
+
 cleanup() {
-    for m in nomilter milter clamav; do
+    for m in nomilter milter clamav mimedefang; do
         MUGAI_GW_DIR=$B/$m MUGAI_CONF=$B/mugai.conf sh tools/gateway.sh stop >/dev/null 2>&1 || true
     done
+    stop_pid "$mdmilter"
+    stop_pid "$mdmx"
     stop_pid "$clamilter"
     stop_pid "$clamd"
     stop_pid "$sink"
@@ -186,23 +213,48 @@ CONF
     chmod 0755 "$C"
     clamd -c "$C/clamd.conf" > "$C/clamd.out" 2>&1 &
     clamd=$!
-    n=0
-    while [ ! -S "$C/clamd.sock" ] && kill -0 "$clamd" 2>/dev/null && [ $n -lt 150 ]; do
-        sleep 0.2; n=$((n + 1))
-    done
+    wait_sock "$C/clamd.sock" "$clamd" 30
     if [ -S "$C/clamd.sock" ]; then
         clamav-milter -c "$C/clamav-milter.conf" > "$C/clamav-milter.out" 2>&1 &
         clamilter=$!
-        n=0
-        while [ ! -S "$C/clamav-milter.sock" ] && kill -0 "$clamilter" 2>/dev/null &&
-            [ $n -lt 50 ]; do
-            sleep 0.2; n=$((n + 1))
-        done
+        wait_sock "$C/clamav-milter.sock" "$clamilter" 10
         [ -S "$C/clamav-milter.sock" ] && CLAM=1
     fi
     [ $CLAM = 1 ] || echo "bench: clamd or clamav-milter did not start; see $C/" >&2
 else
     echo "bench: no clamd/clamav-milter (Debian clamav-daemon, clamav-milter): skipped" >&2
+fi
+
+# MIMEDefang doing text mode's job (bench/mimedefang-filter) with the same
+# clamd: its multiplexor and milter, private to this run; MD=1 once both listen
+MDEF=0
+if [ $CLAM = 1 ] && command -v mimedefang >/dev/null && command -v mimedefang-multiplexor >/dev/null; then
+    mkdir -p "$MD/spool" "$MD/run"
+    # the multiplexor runs a program with no arguments of ours: this one
+    # names the filter and clamd's socket
+    cat > "$MD/filter.sh" <<EOF
+#!/bin/sh
+MUGAI_CLAMD_SOCK=$C/clamd.sock exec /usr/bin/mimedefang.pl -f $ROOT/bench/mimedefang-filter "\$@"
+EOF
+    chmod 0755 "$MD/filter.sh"
+    chown -R clamav:clamav "$MD"
+    # workers: as many as the 20 sessions can use, started ahead
+    mimedefang-multiplexor -D -U clamav -s "$MD/run/mx.sock" -f "$MD/filter.sh" \
+        -z "$MD/spool" -m 4 -x 20 -t "$MD/stats" -u > "$MD/mx.out" 2>&1 &
+    mdmx=$!
+    wait_sock "$MD/run/mx.sock" "$mdmx" 10
+    mimedefang -D -X -U clamav -p "unix:$MD/run/md.sock" -m "$MD/run/mx.sock" \
+        -z "$MD/spool" > "$MD/md.out" 2>&1 &
+    mdmilter=$!
+    wait_sock "$MD/run/md.sock" "$mdmilter" 10
+    if [ -S "$MD/run/md.sock" ]; then
+        chmod 0666 "$MD/run/md.sock"	# Postfix's cleanup and smtpd connect
+        MDEF=1
+    else
+        echo "bench: MIMEDefang did not start; see $MD/" >&2
+    fi
+elif [ $CLAM = 1 ]; then
+    echo "bench: no MIMEDefang (Debian mimedefang, libhtml-format-perl): skipped" >&2
 fi
 
 smtp-sink -u postfix 127.0.0.1:$SINK_PORT 1000 &
@@ -224,64 +276,94 @@ percentiles() {
         print v[i50], v[i99] }'
 }
 
-# run_one - mode, mail, count: prints "msgs/s p50 p99" (ms before qmgr)
+# port - the SMTP port of a mode's gateway
+port() {
+    case $1 in
+    nomilter) echo 10325 ;; milter) echo 10327 ;; clamav) echo 10328 ;; mimedefang) echo 10329 ;;
+    esac
+}
+
+# run_one - mode, mail, count: one round; appends messages/s to $B/MODE-MAIL.rates
 run_one() {
     dir=$B/$1
-    : > "$dir/log/postfix-gw.log"
     t0=$(date +%s.%N)
     smtp-source -s 20 -m "$3" -N -f sender@example.com -t bench@lgwan.test \
-        -M client.test -F "$B/$2.eml" 127.0.0.1:10325
+        -M client.test -F "$B/$2.eml" "127.0.0.1:$(port "$1")"
     t1=$(date +%s.%N)
     n=0
     while ! queue_empty "$dir" && [ $n -lt 600 ]; do sleep 0.2; n=$((n + 1)); done
     sleep 0.5
-    rate=$(echo "$3 $t0 $t1" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
-    lat=$(sed -n 's/.*delays=\([0-9.]*\)\/.*/\1/p' "$dir/log/postfix-gw.log" \
+    echo "$3 $t0 $t1" | awk '{ printf "%.1f\n", $1 / ($3 - $2) }' >> "$B/$1-$2.rates"
+}
+
+# summarize - mode, mail: "msgs/s p50 p99" into $B/MODE-MAIL: the mean rate
+#	of the rounds, and the time before the queue manager over all of them
+#	(Postfix's delays a, ms)
+summarize() {
+    rate=$(awk '{ s += $1 } END { printf "%.1f", s / NR }' "$B/$1-$2.rates")
+    lat=$(sed -n 's/.*delays=\([0-9.]*\)\/.*/\1/p' "$B/$1/log/postfix-gw.log" \
         | awk '{ print $1 * 1000 }' | percentiles)
-    echo "$rate $lat"
+    echo "$rate $lat" > "$B/$1-$2"
 }
 
 MODES="nomilter milter"
 [ $CLAM = 1 ] && MODES="$MODES clamav"
-for m in $MODES; do
-    dir=$B/$m
-    mkdir -p "$dir"
+[ $MDEF = 1 ] && MODES="$MODES mimedefang"
+# the gateway with mugai-milter first: gateway.sh starts the milter with it
+for m in milter nomilter clamav mimedefang; do
+    case " $MODES " in *" $m "*) ;; *) continue ;; esac
+    mkdir -p "$B/$m"
     if [ $m = milter ]; then nom=0; else nom=1; fi
-    MUGAI_GW_DIR=$dir MUGAI_CONF=$B/mugai.conf MUGAI_NO_MILTER=$nom \
-        sh tools/gateway.sh start >/dev/null
-    if [ $m = clamav ]; then
-        # gateway.sh starts only mugai-milter: point its running gateway at clamav-milter
-        postconf -c "$dir/postfix-gw/etc" -e "smtpd_milters = unix:$C/clamav-milter.sock"
-        postfix -c "$dir/postfix-gw/etc" reload >/dev/null 2>&1
+    MUGAI_GW_DIR=$B/$m MUGAI_CONF=$B/mugai.conf MUGAI_NO_MILTER=$nom \
+        MUGAI_SMTP_PORT=$(port $m) sh tools/gateway.sh start >/dev/null
+    # gateway.sh starts only mugai-milter: point the others at theirs
+    other=
+    [ $m = clamav ] && other=unix:$C/clamav-milter.sock
+    [ $m = mimedefang ] && other=unix:$MD/run/md.sock
+    if [ -n "$other" ]; then
+        postconf -c "$B/$m/postfix-gw/etc" -e "smtpd_milters = $other"
+        postfix -c "$B/$m/postfix-gw/etc" reload >/dev/null 2>&1
         sleep 1
     fi
-    for w in $MAILS; do
-        name=${w%%:*}; count=$(( ${w##*:} * SCALE ))
-        : > "$B/log/mugai-milter.log"
-        set -- $(run_one "$m" "$name" "$count")
-        echo "$1 $2 $3" > "$B/$m-$name"
-        if [ $m = milter ]; then
-            sed -n 's/.* ms=\([0-9]*\).*/\1/p' "$B/log/mugai-milter.log" | percentiles > "$B/ms-$name"
-            sed -n 's/.* engine_ms=\([0-9]*\).*/\1/p' "$B/log/mugai-milter.log" | percentiles > "$B/ems-$name"
-            bad=$(grep -c "verdict=" "$B/log/mugai-milter.log" || true)
-            ok=$(grep -c "verdict=sanitized" "$B/log/mugai-milter.log" || true)
-            echo "$ok/$bad" > "$B/ok-$name"
-        elif [ $m = clamav ]; then
-            # LogClean/LogInfected Basic: one line per message clamd answered
-            all=$(grep -c -E 'Clean message from|infected by' "$C/clamav-milter.log" || true)
-            ok=$(grep -c 'Clean message from' "$C/clamav-milter.log" || true)
-            echo "$ok/$all" > "$B/cok-$name"
-            : > "$C/clamav-milter.log"
-        fi
+done
+for w in $MAILS; do
+    name=${w%%:*}; count=$(( ${w##*:} * SCALE ))
+    : > "$B/log/mugai-milter.log"
+    [ $CLAM = 1 ] && : > "$C/clamav-milter.log"
+    [ $MDEF = 1 ] && : > "$MD/stats"
+    for m in $MODES; do : > "$B/$m/log/postfix-gw.log"; done
+    r=0
+    while [ $r -lt "$ROUNDS" ]; do
+        for m in $MODES; do run_one "$m" "$name" "$count"; done
+        r=$((r + 1))
     done
-    if [ $m = milter ]; then
-        pid=$(cat "$B/run/mugai-milter.pid")
-        rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$pid/status")
-    elif [ $m = clamav ]; then
-        crss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$clamd/status")
-        cmrss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$clamilter/status")
+    for m in $MODES; do summarize "$m" "$name"; done
+    sed -n 's/.* ms=\([0-9]*\).*/\1/p' "$B/log/mugai-milter.log" | percentiles > "$B/ms-$name"
+    sed -n 's/.* engine_ms=\([0-9]*\).*/\1/p' "$B/log/mugai-milter.log" | percentiles > "$B/ems-$name"
+    bad=$(grep -c "verdict=" "$B/log/mugai-milter.log" || true)
+    ok=$(grep -c "verdict=sanitized" "$B/log/mugai-milter.log" || true)
+    echo "$ok/$bad" > "$B/ok-$name"
+    if [ $CLAM = 1 ]; then
+        # LogClean/LogInfected Basic: one line per message clamd answered
+        all=$(grep -c -E 'Clean message from|infected by' "$C/clamav-milter.log" || true)
+        ok=$(grep -c 'Clean message from' "$C/clamav-milter.log" || true)
+        echo "$ok/$all" > "$B/cok-$name"
     fi
-    MUGAI_GW_DIR=$dir MUGAI_CONF=$B/mugai.conf sh tools/gateway.sh stop >/dev/null
+    if [ $MDEF = 1 ]; then
+        # the multiplexor's statistics: one StartFilter line per message
+        all=$(grep -c 'StartFilter' "$MD/stats" || true)
+        echo "$all" > "$B/mdok-$name"
+    fi
+done
+pid=$(cat "$B/run/mugai-milter.pid")
+rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$pid/status")
+if [ $CLAM = 1 ]; then
+    crss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$clamd/status")
+    [ $MDEF = 1 ] && mdrss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$mdmilter/status")
+    cmrss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$clamilter/status")
+fi
+for m in $MODES; do
+    MUGAI_GW_DIR=$B/$m MUGAI_CONF=$B/mugai.conf sh tools/gateway.sh stop >/dev/null
 done
 
 # label - the table's name of a mail
@@ -293,7 +375,8 @@ label() {
 }
 
 echo
-echo "SMTP benchmark: smtp-source (20 sessions) -> Postfix gateway -> smtp-sink, $(nproc) CPUs"
+echo "SMTP benchmark: smtp-source (20 sessions) -> Postfix gateway -> smtp-sink, $(nproc) CPUs,"
+echo "modes taking turns, mean of $ROUNDS rounds each; total messages: count x $ROUNDS per mode"
 printf '%-16s %11s %9s %6s %15s %15s %13s %13s %10s\n' MAIL "no-milter/s" "milter/s" ratio \
     "before-qmgr ms" "before-qmgr ms" "milter ms" "engine ms" sanitized
 printf '%-16s %11s %9s %6s %15s %15s %13s %13s %10s\n' "" "" "" "" "no milter" "with milter" \
@@ -313,26 +396,35 @@ for w in $MAILS; do
 done
 echo "mugai-milter peak RSS: ${rss:-?}"
 
+# compare - the table of another milter against the ceiling and mugai:
+#	compare MODE RAN(1/0) COUNTS-FILE-PREFIX COUNTS-HEADING
+compare() {
+    printf '%-16s %11s %12s %6s %15s %9s %13s %10s\n' MAIL "no-milter/s" "$1/s" ratio \
+        "before-qmgr ms" "mugai/s" "mugai/other" "$4"
+    for w in $MAILS; do
+        name=${w%%:*}
+        base=$(cut -d' ' -f1 "$B/nomilter-$name")
+        with=$(cut -d' ' -f1 "$B/milter-$name")
+        if [ "$2" = 1 ]; then
+            read -r o o50 o99 < "$B/$1-$name"
+            ratio=$(echo "$o $base" | awk '{ printf "%.0f%%", 100 * $1 / $2 }')
+            vs=$(echo "$with $o" | awk '{ printf "%.2fx", $1 / $2 }')
+            ok=$(cat "$B/$3-$name")
+        else
+            o=- o50=- o99=- ratio=- vs=- ok=-
+        fi
+        printf '%-16s %11s %12s %6s %15s %9s %13s %10s\n' "$(label "$name")" "$base" "$o" \
+            "$ratio" "$o50/$o99" "$with" "$vs" "$ok"
+    done
+}
+
 echo
 echo "clamav-milter + clamd (same signatures, mugai's [scan] limits), same run"
-printf '%-16s %11s %9s %6s %15s %9s %12s %10s\n' MAIL "no-milter/s" "clamav/s" ratio \
-    "before-qmgr ms" "mugai/s" "mugai/clamav" clean
-for w in $MAILS; do
-    name=${w%%:*}
-    set -- $(cat "$B/nomilter-$name")
-    base=$1
-    set -- $(cat "$B/milter-$name")
-    with=$1
-    if [ $CLAM = 1 ]; then
-        set -- $(cat "$B/clamav-$name")
-        cl=$1 cl50=$2 cl99=$3
-        ratio=$(echo "$cl $base" | awk '{ printf "%.0f%%", 100 * $1 / $2 }')
-        vs=$(echo "$with $cl" | awk '{ printf "%.2fx", $1 / $2 }')
-        ok=$(cat "$B/cok-$name")
-    else
-        cl=- cl50=- cl99=- ratio=- vs=- ok=-
-    fi
-    printf '%-16s %11s %9s %6s %15s %9s %12s %10s\n' "$(label "$name")" "$base" "$cl" "$ratio" \
-        "$cl50/$cl99" "$with" "$vs" "$ok"
-done
+compare clamav "$CLAM" cok clean
 echo "clamd peak RSS: ${crss:-?}  clamav-milter peak RSS: ${cmrss:-?}"
+
+echo
+echo "MIMEDefang doing text mode's job (bench/mimedefang-filter: clamd scan, HTML to text,"
+echo "other parts removed, Subject tag), same clamd, same run"
+compare mimedefang "$MDEF" mdok filtered
+echo "mimedefang milter peak RSS: ${mdrss:-?} (its Perl workers are separate processes)"

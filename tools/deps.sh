@@ -1,12 +1,14 @@
 #!/bin/sh
 # deps.sh - install the Debian packages mugai needs, only those missing.
 # Idempotent: a machine that has everything makes no apt call at all.
+# "deps.sh bench" adds what only the benchmark compares against.
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev \
 libmilter-dev libgmime-3.0-dev libmagic-dev libmagic-mgc libclamav-dev libzip-dev libarchive-dev \
 libcmocka-dev libxml2-dev libinih-dev libuchardet-dev libsqlite3-dev \
 libseccomp-dev libqpdf-dev libssl-dev \
 postfix swaks miltertest clamav clamav-daemon clamav-milter python3"
+[ "${1:-}" = bench ] && PKGS="$PKGS mimedefang libhtml-format-perl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
