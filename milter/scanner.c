@@ -27,7 +27,7 @@ int scanner_check(const snapshot *s)
 
     if (s->scan.av != SCAN_AV_LIBCLAMAV)
 	return 0;
-    rc = scan_reload_if_changed(&s->scan, s->pol->spool_dir, &why);
+    rc = scan_reload_if_changed(&s->scan, s->scan.tmpdir, &why);
     then = s->scan.on_no_database == SCAN_ON_NODB_REJECT ? "rejected (554)"
 							  : "tempfailed (451)";
     if (rc < 0)
@@ -66,7 +66,7 @@ int scanner_watch(snapshot *s)
     if (s->scan.av == SCAN_AV_LIBCLAMAV) {
 	interval = s->pol->scan_check_interval_ms / 1000;
 	scanner_snap = snapshot_ref(s);
-	if (scan_watch_start(&s->scan, s->pol->spool_dir, interval ? interval : 1) < 0) {
+	if (scan_watch_start(&s->scan, s->scan.tmpdir, interval ? interval : 1) < 0) {
 	    snapshot_unref(scanner_snap);
 	    scanner_snap = NULL;
 	    rc = -1;

@@ -1186,7 +1186,8 @@ static int engine_scan_message(engine_ctx *e, int fd)
     e->db = e->scan->db ? scan_db_ref(e->scan->db) : scan_current();
     if (!e->db) {
         char *err = NULL;
-        if (scan_reload_if_changed(e->scan, e->pol->spool_dir, &err) < 0)
+        if (scan_reload_if_changed(e->scan, e->scan->tmpdir ? e->scan->tmpdir : e->pol->spool_dir,
+                                   &err) < 0)
             snprintf(why, sizeof(why), "%s", err ? err : "cannot load the virus database");
         free(err);
         e->db = scan_current();

@@ -34,6 +34,7 @@ struct scan_db {
     struct timespec file_mtime;	/* single file */
     char	*path;
     char	*clamd;		/* a clamd address instead of an engine, or NULL */
+    char	*tmpdir;	/* libclamav's temporary files, or NULL: its default */
 };
 
 static pthread_once_t scan_once = PTHREAD_ONCE_INIT;
@@ -179,7 +180,7 @@ int scan_db_load(const scan_settings *s, const char *tmpdir, scan_db **out, char
         return -1;
     }
     if (!(db = calloc(1, sizeof(*db))) || !(db->path = strdup(s->database_dir)) ||
-        !(db->engine = cl_engine_new())) {
+        (tmpdir && !(db->tmpdir = strdup(tmpdir))) || !(db->engine = cl_engine_new())) {
         *why = scan_why("out of memory");
         goto fail;
     }
@@ -227,6 +228,7 @@ fail:
     if (db) {
         if (db->engine)
             cl_engine_free(db->engine);
+        free(db->tmpdir);
         free(db->path);
         free(db);
     }
@@ -257,6 +259,7 @@ void scan_db_unref(scan_db *db)
         if (db->is_dir)
             cl_statfree(&db->dbstat);
         free(db->clamd);
+        free(db->tmpdir);
         free(db->path);
         free(db);
     }
@@ -346,8 +349,12 @@ int scan_reload_if_changed(const scan_settings *s, const char *tmpdir, char **wh
     pthread_mutex_lock(&scan_reload_lock);
     scan_db *cur = scan_current();
     const char *want = s->av == SCAN_AV_CLAMD ? s->clamd_socket : s->database_dir;
+    /* libclamav takes its temporary directory only when an engine is built */
+    int moved = s->av != SCAN_AV_CLAMD && cur &&
+                ((cur->tmpdir == NULL) != (tmpdir == NULL) ||
+                 (tmpdir && strcmp(cur->tmpdir, tmpdir) != 0));
     if (!cur || !want || (cur->clamd != NULL) != (s->av == SCAN_AV_CLAMD) ||
-        strcmp(cur->path, want) != 0 || scan_db_changed(cur, s)) {
+        strcmp(cur->path, want) != 0 || moved || scan_db_changed(cur, s)) {
         scan_db *db;
         if (scan_db_load(s, tmpdir, &db, why) == 0) {
             scan_install(db);
@@ -467,6 +474,20 @@ static void scan_outcome(cl_error_t e, const char *virname, scan_result *r)
     }
 }
 
+/*
+ * scan_checked - a libclamav scan whose "clean" is believed only if it
+ * logged no error: libclamav 1.0 answers CL_CLEAN when it cannot create
+ * the temporary directory of the scan, having scanned nothing
+ */
+static void scan_checked(cl_error_t e, const char *virname, scan_result *r)
+{
+    scan_outcome(e, virname, r);
+    if (r->verdict == SCAN_CLEAN && scan_lasterr[0]) {
+        r->verdict = SCAN_ERROR;
+        snprintf(r->name, sizeof(r->name), "%s", scan_lasterr);
+    }
+}
+
 /* scan_fd - scan a whole file */
 void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r)
 {
@@ -490,8 +511,9 @@ void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r)
         return;
     }
     /* virname is set by the call: read it only afterwards. */
+    scan_lasterr[0] = 0;
     cl_error_t e = cl_scandesc_callback(fd, label, &virname, &scanned, db->engine, &o, NULL);
-    scan_outcome(e, virname, r);
+    scan_checked(e, virname, r);
 }
 
 /* scan_buf - scan bytes in memory */
@@ -522,8 +544,9 @@ void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
         scan_outcome(CL_EMEM, NULL, r);
         return;
     }
+    scan_lasterr[0] = 0;
     cl_error_t e = cl_scanmap_callback(map, label, &virname, &scanned, db->engine, &o, NULL);
-    scan_outcome(e, virname, r);
+    scan_checked(e, virname, r);
     cl_fmap_close(map);
 }
 

@@ -16,6 +16,7 @@ void scan_config_from_policy(const policy *p, scan_settings *s)
     s->av = p->scan_scanner ? SCAN_AV_CLAMD : SCAN_AV_LIBCLAMAV;
     s->clamd_socket = p->scan_clamd_socket;
     s->database_dir = p->scan_database_dir;
+    s->tmpdir = p->scan_temp_dir && *p->scan_temp_dir ? p->scan_temp_dir : p->spool_dir;
     s->max_db_age_s = (unsigned)(p->scan_max_database_age_ms / 1000);
     s->on_virus = p->scan_on_virus ? SCAN_ON_VIRUS_QUARANTINE : SCAN_ON_VIRUS_REJECT;
     s->on_no_database = p->scan_on_no_database ? SCAN_ON_NODB_REJECT : SCAN_ON_NODB_TEMPFAIL;

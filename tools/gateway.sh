@@ -46,7 +46,8 @@ MAILDIR_OWNER=nobody:nogroup
 
 # conf_get - a value of the milter config: conf_get KEY
 conf_get() {
-    sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1
+    sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1 |
+        sed 's/^"\(.*\)"$/\1/'
 }
 
 # milter_pidfile - the pid file named by the config, absolute
@@ -164,7 +165,7 @@ cmd_start() {
     owner=$(ensure_user)
     # the milter's own directories belong to its user; Postfix must
     # reach a unix socket next to the pid file
-    for k in spool_dir pid_file; do
+    for k in spool_dir temp_dir pid_file; do
         v=$(conf_get "$k")
         [ -n "$v" ] || continue
         mode=0750

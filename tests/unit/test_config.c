@@ -121,7 +121,7 @@ static void test_table_verify(void **state)
 	"milter", "pid_file", "milter", "log", "milter", "memory_spool_size",
 	"rules", "recipient", "rules", "sender", "rules", "client",
 	"scan", "scanner", "scan", "clamd_socket",
-	"scan", "database_dir", "scan", "max_database_age", "scan", "on_virus",
+	"scan", "database_dir", "scan", "temp_dir", "scan", "max_database_age", "scan", "on_virus",
 	"scan", "on_no_database", "scan", "max_scan_size", "scan", "max_file_size",
 	"scan", "max_recursion", "scan", "max_files", "scan", "max_scan_time",
 	"scan", "database_check_interval",

@@ -152,17 +152,24 @@ static void test_stale_database(void **state)
     remove_sigs(dir);
 }
 
+/* private_db - a copy of the test signatures in dir (t->spool/db), and
+ *	settings that name it and leave the engine to the process's current one */
+static scan_settings private_db(const scantest *t, char *dir, size_t len)
+{
+    snprintf(dir, len, "%s/db", t->spool);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    copy_sigs(dir, time(NULL) - 3600);
+    scan_settings s = t->set;
+    s.database_dir = dir;
+    s.db = NULL;
+    return s;
+}
+
 static void test_reload_swap(void **state)
 {
     scantest *t = *state;
     char dir[80], *why = NULL;
-    snprintf(dir, sizeof(dir), "%s/db", t->spool);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    copy_sigs(dir, time(NULL) - 3600);
-
-    scan_settings s = t->set;
-    s.database_dir = dir;
-    s.db = NULL;
+    scan_settings s = private_db(t, dir, sizeof(dir));
     assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 1);
     assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 0);
     scan_db *old = scan_current();
@@ -187,6 +194,37 @@ static void test_reload_swap(void **state)
     engine_result_free(&res);
     scan_install(NULL);
     assert_null(scan_current());
+    remove_sigs(dir);
+}
+
+/*
+ * libclamav's temporary directory is fixed when an engine is built: a
+ * new one builds a new engine, and one that cannot be written fails the
+ * scan, so the message is tempfailed rather than passed unscanned.
+ */
+static void test_temp_dir(void **state)
+{
+    scantest *t = *state;
+    char dir[80], *why = NULL;
+    engine_result res;
+    scan_settings s = private_db(t, dir, sizeof(dir));
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 1);
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 0);
+    assert_int_equal(scan_reload_if_changed(&s, "/nonexistent/mugai-scan-tmp", &why), 1);
+    /* libclamav itself calls such scans clean, EICAR included */
+    static const char *const msgs[] = { "samples/scan/eicar-base64.eml", "samples/plain-ascii.eml" };
+    for (size_t i = 0; i < 2; i++) {
+        scantest_run(t, &s, msgs[i], &res);
+        assert_int_equal(res.verdict, ENGINE_TEMPFAIL);
+        if (!strstr(res.reason, "temporary directory"))
+            fail_msg("%s: reason %s", msgs[i], res.reason);
+        engine_result_free(&res);
+    }
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 1);
+    scantest_run(t, &s, "samples/plain-ascii.eml", &res);
+    assert_int_equal(res.verdict, ENGINE_SANITIZED);
+    engine_result_free(&res);
+    scan_install(NULL);
     remove_sigs(dir);
 }
 
@@ -327,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_no_database),
         cmocka_unit_test(test_stale_database),
         cmocka_unit_test(test_reload_swap),
+        cmocka_unit_test(test_temp_dir),
         cmocka_unit_test(test_eicar_everywhere),
         cmocka_unit_test(test_virus_in_member_named),
         cmocka_unit_test(test_on_virus_quarantine),
