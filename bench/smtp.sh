@@ -13,7 +13,12 @@
 #	(the last three written by mugai-bench -w: the engine bench's own
 #	messages), 20 parallel sessions.
 #
-#	The three gateways run side by side on their own ports, and for
+#	The scanners' temporary files (mugai's [scan] temp_dir, clamd's
+#	TemporaryDirectory, MIMEDefang's spool) go to one private tmpfs
+#	mounted for the run, as a tuned installation would have them; the
+#	Postfix queues and mugai's spool and vault stay on disk.
+#
+#	The four gateways run side by side on their own ports, and for
 #	each mail the modes take turns, ROUNDS times (no milter, mugai,
 #	clamav-milter, no milter, ...); a rate is the mean of its rounds.
 #	Taking turns matters: every message creates and deletes queue
@@ -58,6 +63,7 @@ BENCH=${MUGAI_BENCH:-build/mugai-bench}
 B=$ROOT/var/bench-smtp
 C=$B/clamd
 MD=$B/mimedefang
+T=$B/tmp
 SCALE=${BENCH_SCALE:-1}
 ROUNDS=${BENCH_ROUNDS:-2}
 SINK_PORT=10336
@@ -93,6 +99,7 @@ cleanup() {
     stop_pid "$sink"
     # the originals the milter kept (hundreds of MB); logs stay for reading
     rm -rf "$B/vault" "$B/audit"
+    mountpoint -q "$T" 2>/dev/null && umount "$T"
     return 0
 }
 mkdir -p "$ROOT/var"
@@ -101,7 +108,16 @@ flock -w 1200 9 || { echo "bench: another run holds /tmp/mugai-bench-smtp.lock" 
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 rm -rf "$B"
-mkdir -p "$B/run" "$B/log" "$B/spool"
+mkdir -p "$B/run" "$B/log" "$B/spool" "$T"
+# the scanners' temporary files, of all the milters alike, on a private
+# tmpfs: every scan creates and removes a directory and files there
+if mount -t tmpfs -o size=1g,mode=0755 mugai-bench-tmp "$T" 2>/dev/null; then
+    TMPFS=1
+else
+    TMPFS=0
+    echo "bench: cannot mount a tmpfs on $T: scan temporary files stay on disk" >&2
+fi
+mkdir -p "$T/mugai" "$T/clamd" "$T/mimedefang"
 # every path private to the bench, the vault and its audit log too:
 # text mode keeps each original with an attachment, and the demo's
 # vault must not fill with bench mail
@@ -111,15 +127,17 @@ sed -e "s|^spool_dir = .*|spool_dir = $B/spool|" \
     -e "s|^log = .*|log = $B/log/mugai-milter.log|" \
     -e "s|^dir = .*|dir = $B/vault|" \
     -e "s|^audit_log = .*|audit_log = $B/audit/audit.log|" \
+    -e "s|^temp_dir = .*|temp_dir = $T/mugai|" \
     samples/mugai.conf > "$B/mugai.conf"
-grep -q "^dir = $B/vault" "$B/mugai.conf" && grep -q "^audit_log = $B/audit/" "$B/mugai.conf" || {
-    echo "bench: samples/mugai.conf has no [vault] dir/audit_log line to redirect" >&2
+grep -q "^dir = $B/vault" "$B/mugai.conf" && grep -q "^audit_log = $B/audit/" "$B/mugai.conf" &&
+    grep -q "^temp_dir = $T/mugai" "$B/mugai.conf" || {
+    echo "bench: samples/mugai.conf has no [vault] dir/audit_log or [scan] temp_dir line to redirect" >&2
     exit 1
 }
 # the milter, no longer root, writes the audit log's head file next to it
 owner=$(MUGAI_CONF=$B/mugai.conf sh tools/gateway.sh user)
 mkdir -p "$B/audit"
-chown "$owner" "$B/audit"
+chown "$owner" "$B/audit" "$T/mugai"
 chmod 2750 "$B/audit"
 
 # the three mails
@@ -164,7 +182,7 @@ fi
 CLAM=0
 if command -v clamd >/dev/null && command -v clamav-milter >/dev/null &&
     getent passwd clamav >/dev/null; then
-    mkdir -p "$C/db" "$C/tmp"
+    mkdir -p "$C/db"
     cp samples/test-signatures/* "$C/db/"
     cat > "$C/clamd.conf" <<CONF
 LocalSocket $C/clamd.sock
@@ -175,7 +193,7 @@ Foreground yes
 LogFile $C/clamd.log
 LogTime yes
 PidFile $C/clamd.pid
-TemporaryDirectory $C/tmp
+TemporaryDirectory $T/clamd
 DatabaseDirectory $C/db
 SelfCheck 3600
 MaxThreads 20
@@ -198,7 +216,7 @@ User clamav
 Foreground yes
 PidFile $C/clamav-milter.pid
 ClamdSocket unix:$C/clamd.sock
-TemporaryDirectory $C/tmp
+TemporaryDirectory $T/clamd
 MaxFileSize 100M
 OnClean Accept
 OnInfected Reject
@@ -209,7 +227,7 @@ LogTime yes
 LogClean Basic
 LogInfected Basic
 CONF
-    chown -R clamav:clamav "$C"
+    chown -R clamav:clamav "$C" "$T/clamd"
     chmod 0755 "$C"
     clamd -c "$C/clamd.conf" > "$C/clamd.out" 2>&1 &
     clamd=$!
@@ -229,7 +247,7 @@ fi
 # clamd: its multiplexor and milter, private to this run; MD=1 once both listen
 MDEF=0
 if [ $CLAM = 1 ] && command -v mimedefang >/dev/null && command -v mimedefang-multiplexor >/dev/null; then
-    mkdir -p "$MD/spool" "$MD/run"
+    mkdir -p "$MD/run"
     # the multiplexor runs a program with no arguments of ours: this one
     # names the filter and clamd's socket
     cat > "$MD/filter.sh" <<EOF
@@ -237,14 +255,18 @@ if [ $CLAM = 1 ] && command -v mimedefang >/dev/null && command -v mimedefang-mu
 MUGAI_CLAMD_SOCK=$C/clamd.sock exec /usr/bin/mimedefang.pl -f $ROOT/bench/mimedefang-filter "\$@"
 EOF
     chmod 0755 "$MD/filter.sh"
-    chown -R clamav:clamav "$MD"
-    # workers: as many as the 20 sessions can use, started ahead
+    chown -R clamav:clamav "$MD" "$T/mimedefang"
+    # workers: as many as the 20 sessions can use, started ahead; a
+    # request that finds them all busy (one is recycled every 500
+    # requests) waits in the queue instead of being tempfailed
     mimedefang-multiplexor -D -U clamav -s "$MD/run/mx.sock" -f "$MD/filter.sh" \
-        -z "$MD/spool" -m 4 -x 20 -t "$MD/stats" -u > "$MD/mx.out" 2>&1 &
+        -z "$T/mimedefang" -m 4 -x 20 -q 100 -Q 60 -t "$MD/stats" -u > "$MD/mx.out" 2>&1 &
     mdmx=$!
     wait_sock "$MD/run/mx.sock" "$mdmx" 10
-    mimedefang -D -X -U clamav -p "unix:$MD/run/md.sock" -m "$MD/run/mx.sock" \
-        -z "$MD/spool" > "$MD/md.out" 2>&1 &
+    # -q: a connection that finds every worker busy waits in the
+    # multiplexor's queue instead of being tempfailed at CONNECT
+    mimedefang -D -X -q -U clamav -p "unix:$MD/run/md.sock" -m "$MD/run/mx.sock" \
+        -z "$T/mimedefang" > "$MD/md.out" 2>&1 &
     mdmilter=$!
     wait_sock "$MD/run/md.sock" "$mdmilter" 10
     if [ -S "$MD/run/md.sock" ]; then
@@ -376,7 +398,12 @@ label() {
 
 echo
 echo "SMTP benchmark: smtp-source (20 sessions) -> Postfix gateway -> smtp-sink, $(nproc) CPUs,"
-echo "modes taking turns, mean of $ROUNDS rounds each; total messages: count x $ROUNDS per mode"
+echo "modes taking turns, mean of $ROUNDS rounds each; total messages: count x $ROUNDS per mode;"
+if [ $TMPFS = 1 ]; then
+    echo "scan temporary files on a private tmpfs: mugai [scan] temp_dir, clamd's TemporaryDirectory, MIMEDefang's spool"
+else
+    echo "scan temporary files on disk (no tmpfs could be mounted)"
+fi
 printf '%-16s %11s %9s %6s %15s %15s %13s %13s %10s\n' MAIL "no-milter/s" "milter/s" ratio \
     "before-qmgr ms" "before-qmgr ms" "milter ms" "engine ms" sanitized
 printf '%-16s %11s %9s %6s %15s %15s %13s %13s %10s\n' "" "" "" "" "no milter" "with milter" \
