@@ -484,7 +484,8 @@ static void scan_checked(cl_error_t e, const char *virname, scan_result *r)
     scan_outcome(e, virname, r);
     if (r->verdict == SCAN_CLEAN && scan_lasterr[0]) {
         r->verdict = SCAN_ERROR;
-        snprintf(r->name, sizeof(r->name), "%s", scan_lasterr);
+        /* the message may be longer than a result name: cut, on purpose */
+        snprintf(r->name, sizeof(r->name), "%.*s", (int)sizeof(r->name) - 1, scan_lasterr);
     }
 }
 
