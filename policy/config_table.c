@@ -253,10 +253,11 @@ const config_entry config_table[] = {
 	 LIMITS_SCAN_DB_DIR_DEFAULT,
 	 "ClamAV signatures: the freshclam directory, or one signature file"),
     TEXT("scan", "temp_dir", CONFIG_TYPE_STRING, scan_temp_dir, "",
-	 "Directory for libclamav's temporary files (a directory for each "
-	 "scan, decoded mail parts); empty: spool_dir. A size-limited "
-	 "tmpfs here saves the file system work of every scan; when it is "
-	 "full, scans fail and mail is tempfailed"),
+	 "Directory for the temporary files of scanning: libclamav's (a "
+	 "directory for each scan, decoded mail parts) and decoded parts "
+	 "and archive members too large for memory; empty: spool_dir. A "
+	 "size-limited tmpfs here saves the file system work of every scan; "
+	 "when it is full, scans fail and mail is tempfailed"),
     NUMBER("scan", "max_database_age", CONFIG_TYPE_DURATION,
 	   scan_max_database_age_ms, 0, LIMITS_SCAN_DB_AGE_MAX * 1000ull,
 	   LIMITS_SCAN_DB_AGE_DEFAULT * 1000ull,

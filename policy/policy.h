@@ -69,7 +69,7 @@ typedef struct policy {
     int		scan_scanner;		/* 0 libclamav (in process), 1 clamd */
     char       *scan_clamd_socket;	/* clamd: unix:PATH or inet:PORT@HOST */
     char       *scan_database_dir;	/* ClamAV signatures: a directory or one file */
-    char       *scan_temp_dir;		/* libclamav's temporary files; "": spool_dir */
+    char       *scan_temp_dir;		/* temporary files of scanning; "": spool_dir */
     unsigned long long scan_max_database_age_ms;	/* 0: no age check */
     int		scan_on_virus;		/* 0 reject, 1 quarantine */
     int		scan_on_no_database;	/* 0 tempfail, 1 reject */

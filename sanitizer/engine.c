@@ -197,15 +197,15 @@ static int engine_sink_feed(void *ctx, const unsigned char *buf, size_t len)
                  : s->size > LIMITS_MAGIC_BYTES ? (size_t)(s->size - LIMITS_MAGIC_BYTES) : 0;
     if (s->e->spool && spill) {
         if (s->tmpfd < 0 &&
-            ((s->tmpfd = scan_tmpfile_open(s->e->pol->spool_dir)) < 0 ||
+            ((s->tmpfd = scan_tmpfile_open(s->e->tmpdir)) < 0 ||
              scan_tmpfile_write(s->tmpfd, s->magic, s->magic_len) < 0)) {
             engine_fail(s->e, ENGINE_STOP_ERROR, "cannot write temp file in %s: %s",
-                        s->e->pol->spool_dir, strerror(errno));
+                        s->e->tmpdir, strerror(errno));
             return -1;
         }
         if (scan_tmpfile_write(s->tmpfd, buf + (len - spill), spill) < 0) {
             engine_fail(s->e, ENGINE_STOP_ERROR, "cannot write temp file in %s: %s",
-                        s->e->pol->spool_dir, strerror(errno));
+                        s->e->tmpdir, strerror(errno));
             return -1;
         }
     }
@@ -457,17 +457,17 @@ static int engine_archive(engine_ctx *e, size_t part, engine_sink *s, archive_ki
     rp->archive = archive_kind_name(kind);
     if (fd < 0) {
         /* A small archive is still only in the sample: archives are read from files. */
-        if ((fd = scan_tmpfile_open(e->pol->spool_dir)) < 0 ||
+        if ((fd = scan_tmpfile_open(e->tmpdir)) < 0 ||
             scan_tmpfile_write(fd, s->magic, s->magic_len) < 0) {
             if (fd >= 0)
                 close(fd);
             engine_fail(e, ENGINE_STOP_ERROR, "cannot write temp file in %s: %s",
-                        e->pol->spool_dir, strerror(errno));
+                        e->tmpdir, strerror(errno));
             return -1;
         }
         s->tmpfd = fd;
     }
-    if (archive_walk(fd, kind, &e->scan->archives, e->pol->spool_dir, engine_member, &a,
+    if (archive_walk(fd, kind, &e->scan->archives, e->tmpdir, engine_member, &a,
                      &res) < 0) {
         engine_fail(e, ENGINE_STOP_ERROR, "archive in part %s: %s", rp->path, res.why);
         return -1;
@@ -1186,8 +1186,7 @@ static int engine_scan_message(engine_ctx *e, int fd)
     e->db = e->scan->db ? scan_db_ref(e->scan->db) : scan_current();
     if (!e->db) {
         char *err = NULL;
-        if (scan_reload_if_changed(e->scan, e->scan->tmpdir ? e->scan->tmpdir : e->pol->spool_dir,
-                                   &err) < 0)
+        if (scan_reload_if_changed(e->scan, e->tmpdir, &err) < 0)
             snprintf(why, sizeof(why), "%s", err ? err : "cannot load the virus database");
         free(err);
         e->db = scan_current();
@@ -1247,6 +1246,7 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     if (o->scan) {
         e.scan = o->scan;
         e.archives = e.spool = 1;
+        e.tmpdir = o->scan->tmpdir;
     } else {
         /* No scanner configured: the built-in rules, without scanning or archives. */
         scan_settings_init(&builtin);
@@ -1254,6 +1254,8 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
         e.scan = &builtin;
     }
 
+    if (!e.tmpdir)
+        e.tmpdir = p->spool_dir;
     if (fstat(fd, &st) < 0) {
         engine_fail(&e, ENGINE_STOP_ERROR, "cannot stat message: %s", strerror(errno));
         goto out;

@@ -45,6 +45,7 @@ typedef struct engine_ctx {
     struct scan_db *db;		/* referenced engine, NULL when not scanning */
     int		archives;	/* look into archives (temp files in spool_dir) */
     int		spool;		/* decoded parts beyond the sample go to temp files */
+    const char *tmpdir;		/* where: [scan] temp_dir, else spool_dir */
     int		quarantine;	/* a rule asked to withhold the whole mail */
     char	*quarantine_reason;
 } engine_ctx;

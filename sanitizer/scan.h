@@ -53,7 +53,7 @@ typedef struct scan_settings {
     scan_av	av;
     const char	*database_dir;		/* directory (or one file) of signatures; borrowed */
     const char	*clamd_socket;		/* SCAN_AV_CLAMD: unix:PATH or inet:PORT@HOST; borrowed */
-    const char	*tmpdir;		/* libclamav's temporary files; borrowed; NULL: the caller's */
+    const char	*tmpdir;		/* temporary files of scanning; borrowed; NULL: the caller's */
     unsigned	max_db_age_s;		/* 0: no age check (test signatures only) */
     scan_on_virus on_virus;
     scan_on_nodb on_no_database;	/* no database, or one older than max_db_age_s */

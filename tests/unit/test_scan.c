@@ -200,7 +200,8 @@ static void test_reload_swap(void **state)
 /*
  * libclamav's temporary directory is fixed when an engine is built: a
  * new one builds a new engine, and one that cannot be written fails the
- * scan, so the message is tempfailed rather than passed unscanned.
+ * scan, so the message is tempfailed rather than passed unscanned. The
+ * engine's own temporary files follow the settings' directory.
  */
 static void test_temp_dir(void **state)
 {
@@ -226,6 +227,15 @@ static void test_temp_dir(void **state)
     engine_result_free(&res);
     scan_install(NULL);
     remove_sigs(dir);
+
+    /* mugai's own copies of parts and archive members go there too */
+    s = t->set;
+    s.tmpdir = "/nonexistent/mugai-scan-tmp";
+    scantest_run(t, &s, "samples/scan/marker-in-zip.eml", &res);
+    assert_int_equal(res.verdict, ENGINE_TEMPFAIL);
+    if (!strstr(res.reason, "/nonexistent/mugai-scan-tmp"))
+        fail_msg("reason %s", res.reason);
+    engine_result_free(&res);
 }
 
 static void test_eicar_everywhere(void **state)
