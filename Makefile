@@ -31,8 +31,10 @@ CLI_SRC  := $(wildcard cli/*.c)
 MILTER_SRC := $(wildcard milter/*.c)
 MILTER_OBJ := $(MILTER_SRC:%.c=$(BUILD)/%.o)
 # main.c and shim.c (the libmilter calls) stay out of the library the
-# unit tests link, which put tests/fakes/shim_fake.c in place of shim.c
-MILTER_CORE_OBJ := $(filter-out $(BUILD)/milter/main.o $(BUILD)/milter/shim.o,$(MILTER_OBJ))
+# unit tests link, which put tests/fakes/shim_fake.c in place of shim.c;
+# null_main.c is the bench's do-nothing milter
+MILTER_CORE_OBJ := $(filter-out $(BUILD)/milter/main.o $(BUILD)/milter/shim.o \
+    $(BUILD)/milter/null_main.o,$(MILTER_OBJ))
 MILTER_LIBS := -lmilter
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -64,6 +66,9 @@ $(BUILD)/libmugai-milter.a: $(MILTER_CORE_OBJ)
 
 $(BUILD)/mugai-milter: $(BUILD)/milter/main.o $(BUILD)/milter/shim.o $(BUILD)/libmugai-milter.a $(BUILD)/libmugai.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(MILTER_LIBS)
+
+$(BUILD)/mugai-null-milter: $(BUILD)/milter/null_main.o $(BUILD)/milter/shim.o
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(MILTER_LIBS)
 
 # The milter's unit tests drive the callbacks through a fake MTA.
 $(BUILD)/tests/test_milter_%: tests/unit/test_milter_%.c tests/fakes/shim_fake.c \
@@ -128,7 +133,7 @@ check-asan:
 	    OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" check-unit check-golden check-fuzz check-milter
 
-bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai-milter
+bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai-milter $(BUILD)/mugai-null-milter
 	@sh tools/deps.sh bench
 	@$(BUILD)/mugai-bench
 	@$(MAKE) --no-print-directory bench-smtp
@@ -136,8 +141,9 @@ bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai-milter
 # Postfix with no milter, with mugai-milter, with clamav-milter and with
 # MIMEDefang, taking turns: smtp-source -> gateway -> smtp-sink (the
 # scanning mails come from mugai-bench -w)
-bench-smtp: $(BUILD)/mugai-milter $(BUILD)/mugai-bench
-	@timeout 2400 env MUGAI_BENCH=$(BUILD)/mugai-bench sh bench/smtp.sh $(BUILD)/mugai-milter
+bench-smtp: $(BUILD)/mugai-milter $(BUILD)/mugai-bench $(BUILD)/mugai-null-milter
+	@timeout 2400 env MUGAI_BENCH=$(BUILD)/mugai-bench MUGAI_NULL_MILTER=$(BUILD)/mugai-null-milter \
+	    sh bench/smtp.sh $(BUILD)/mugai-milter
 
 fuzz:
 	@sh fuzz/build.sh

@@ -36,6 +36,9 @@
 #	find the attachment already scanned clean in its cache, so these
 #	rates are above those of new mail (mugai-bench measures new mail).
 #
+#	Then mugai-null-milter, a milter that receives every event and does
+#	nothing: what the milter protocol alone costs Postfix and the
+#	machine, the floor under any milter's rate.
 #	Last, MIMEDefang doing the job of text mode (bench/mimedefang-filter:
 #	the message scanned by the same clamd, text/plain kept, HTML turned
 #	into text, every other part removed with a warning, the Subject
@@ -55,11 +58,13 @@
 #	BENCH_ROUNDS turns per mode and mail (default 2)
 #	MUGAI_BENCH  mugai-bench, which writes the .docx, PDF and zip mails
 #	             (default build/mugai-bench; without it they are skipped)
+#	MUGAI_NULL_MILTER  the do-nothing milter (default build/mugai-null-milter)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 MILTER=${1:-build/mugai-milter}
 BENCH=${MUGAI_BENCH:-build/mugai-bench}
+NULL_MILTER=${MUGAI_NULL_MILTER:-build/mugai-null-milter}
 B=$ROOT/var/bench-smtp
 C=$B/clamd
 MD=$B/mimedefang
@@ -68,7 +73,7 @@ SCALE=${BENCH_SCALE:-1}
 ROUNDS=${BENCH_ROUNDS:-2}
 SINK_PORT=10336
 export MUGAI_RELAY=127.0.0.1:$SINK_PORT MUGAI_MILTER=$ROOT/$MILTER
-sink= clamd= clamilter= mdmx= mdmilter=
+sink= clamd= clamilter= mdmx= mdmilter= null=
 
 # stop_pid - end a process this script started, and reap it
 stop_pid() {
@@ -89,9 +94,10 @@ wait_sock() {
 }
 
 cleanup() {
-    for m in nomilter milter clamav mimedefang; do
+    for m in nomilter milter null clamav mimedefang; do
         MUGAI_GW_DIR=$B/$m MUGAI_CONF=$B/mugai.conf sh tools/gateway.sh stop >/dev/null 2>&1 || true
     done
+    stop_pid "$null"
     stop_pid "$mdmilter"
     stop_pid "$mdmx"
     stop_pid "$clamilter"
@@ -279,6 +285,18 @@ elif [ $CLAM = 1 ]; then
     echo "bench: no MIMEDefang (Debian mimedefang, libhtml-format-perl): skipped" >&2
 fi
 
+# the floor: a milter that receives everything and does nothing
+NULLM=0
+if [ -x "$NULL_MILTER" ]; then
+    mkdir -p "$B/null/run"
+    chown "$owner" "$B/null/run"
+    runuser -u "${owner%%:*}" -- "$NULL_MILTER" "unix:$B/null/run/null.sock" > "$B/null/out" 2>&1 &
+    null=$!
+    wait_sock "$B/null/run/null.sock" "$null" 10
+    [ -S "$B/null/run/null.sock" ] && NULLM=1
+fi
+[ $NULLM = 1 ] || echo "bench: no do-nothing milter ($NULL_MILTER); its column says -" >&2
+
 smtp-sink -u postfix 127.0.0.1:$SINK_PORT 1000 &
 sink=$!
 sleep 0.5
@@ -302,6 +320,7 @@ percentiles() {
 port() {
     case $1 in
     nomilter) echo 10325 ;; milter) echo 10327 ;; clamav) echo 10328 ;; mimedefang) echo 10329 ;;
+    null) echo 10330 ;;
     esac
 }
 
@@ -329,10 +348,11 @@ summarize() {
 }
 
 MODES="nomilter milter"
+[ $NULLM = 1 ] && MODES="$MODES null"
 [ $CLAM = 1 ] && MODES="$MODES clamav"
 [ $MDEF = 1 ] && MODES="$MODES mimedefang"
 # the gateway with mugai-milter first: gateway.sh starts the milter with it
-for m in milter nomilter clamav mimedefang; do
+for m in milter nomilter null clamav mimedefang; do
     case " $MODES " in *" $m "*) ;; *) continue ;; esac
     mkdir -p "$B/$m"
     if [ $m = milter ]; then nom=0; else nom=1; fi
@@ -342,6 +362,7 @@ for m in milter nomilter clamav mimedefang; do
     other=
     [ $m = clamav ] && other=unix:$C/clamav-milter.sock
     [ $m = mimedefang ] && other=unix:$MD/run/md.sock
+    [ $m = null ] && other=unix:$B/null/run/null.sock
     if [ -n "$other" ]; then
         postconf -c "$B/$m/postfix-gw/etc" -e "smtpd_milters = $other"
         postfix -c "$B/$m/postfix-gw/etc" reload >/dev/null 2>&1
@@ -371,6 +392,7 @@ for w in $MAILS; do
         ok=$(grep -c 'Clean message from' "$C/clamav-milter.log" || true)
         echo "$ok/$all" > "$B/cok-$name"
     fi
+    [ $NULLM = 1 ] && echo "-" > "$B/nullok-$name"
     if [ $MDEF = 1 ]; then
         # the multiplexor's statistics: one StartFilter line per message
         all=$(grep -c 'StartFilter' "$MD/stats" || true)
@@ -444,6 +466,10 @@ compare() {
             "$ratio" "$o50/$o99" "$with" "$vs" "$ok"
     done
 }
+
+echo
+echo "The floor: mugai-null-milter, which receives every event and does nothing, same run"
+compare null "$NULLM" nullok "-"
 
 echo
 echo "clamav-milter + clamd (same signatures, mugai's [scan] limits), same run"
