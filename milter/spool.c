@@ -107,11 +107,12 @@ static int spool_to_disk(spool *s)
 
     if (spool_flush(s) < 0)
 	return -1;
+    /* once flushed, the memory file holds exactly what was counted */
+    size = (off_t)s->bytes;
     if ((fd = spool_disk_fd(s->dir)) < 0) {
 	s->error = errno;
 	return -1;
     }
-    size = lseek(s->fd, 0, SEEK_CUR);
     while (off < size) {
 	n = sendfile(fd, s->fd, &off, (size_t)(size - off));
 	if (n < 0 && errno == EINTR)

@@ -43,7 +43,7 @@ typedef struct engine_ctx {
     const struct scan_settings *scan;	/* never NULL inside engine_run */
     const char	*vault_id;	/* engine_options.vault_id: NULL when nothing is kept */
     struct scan_db *db;		/* referenced engine, NULL when not scanning */
-    int		archives;	/* look into archives (temp files in spool_dir) */
+    int		archives;	/* look into archives (temp files in tmpdir) */
     int		spool;		/* decoded parts beyond the sample go to temp files */
     const char *tmpdir;		/* where: [scan] temp_dir, else spool_dir */
     int		quarantine;	/* a rule asked to withhold the whole mail */
