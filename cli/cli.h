@@ -19,6 +19,16 @@ struct policy;
 /* cli_load_policy - the policy from *conf (NULL: the default path, stored back), or NULL after printing every error */
 struct policy *cli_load_policy(const char **conf);
 
+/* cli_root_direct - 1 when root runs the command itself (not sudo for another user) */
+int cli_root_direct(void);
+
+/* cli_config_secret - 0 when path and its directories are root's and writable by nobody else; -1 with err */
+int cli_config_secret(const char *path, char *err, size_t errlen);
+
+/* cli_load_vault_policy - cli_load_policy for the vault's commands: unless
+ *	root runs them itself, the file must pass cli_config_secret */
+struct policy *cli_load_vault_policy(const char **conf);
+
 /* cli_sanitize - `mugai sanitize ...` */
 int cli_sanitize(int argc, char **argv);
 

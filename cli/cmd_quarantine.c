@@ -2,11 +2,14 @@
  * NAME
  *	cmd_quarantine - `mugai quarantine`: the CSIRT's view of the vault
  * DESCRIPTION
- *	list, show, export, release and purge items of the vault. The
- *	command refuses to run when the vault's permissions are unsafe or
- *	when the person behind it (SUDO_USER, else the user) is neither
- *	root nor in the vault's group. Every action is in the audit log
- *	before its result is shown. See mugai-quarantine(1).
+ *	list, show, export and purge items of the vault; request a release,
+ *	and approve or deny another person's request. The command refuses
+ *	to run when the vault's permissions are unsafe or when the person
+ *	behind it (vault/identity.h: the real user, or the user behind sudo)
+ *	is neither root nor in the vault's or the approvers' group. Unless
+ *	root runs it itself, it takes no other vault and only a configuration
+ *	root alone can change (cli_load_vault_policy). Every action is in
+ *	the audit log before its result is shown. See mugai-quarantine(1).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,11 +22,10 @@
 #include "policy/config.h"
 #include "sanitizer/strbuf.h"
 #include "vault/export.h"
-#include "vault/release.h"
 #include "vault/render.h"
+#include "vault/request.h"
 #include "vault/vault.h"
 #include "vault/vault_config.h"
-#include "vault/vault_perm.h"
 
 #define QUARANTINE_EXIT_NOTFOUND	66	/* no such item */
 #define QUARANTINE_EXIT_BUSY		75	/* index locked: try again */
@@ -32,12 +34,15 @@
 /* quarantine_usage - synopsis */
 static int quarantine_usage(void)
 {
-    fputs("usage: mugai quarantine [-c CONF] [--vault-dir DIR] [--audit-log FILE] COMMAND ...\n"
+    fputs("usage: mugai quarantine [-c CONF] [--vault-dir DIR] COMMAND ...\n"
           "  list [--since DATE] [--until DATE] [--sender S] [--recipient R]\n"
           "       [--verdict V] [--virus NAME|'*']\n"
           "  show ID\n"
           "  export ID DIR\n"
-          "  release ID --requester R --approver A --reason TEXT [--force]\n"
+          "  request ID --reason TEXT\n"
+          "  requests [--all]\n"
+          "  approve REQUEST|ID [--reason TEXT] [--confirm-virus]\n"
+          "  deny REQUEST|ID [--reason TEXT]\n"
           "  purge [--older-than DURATION] [--reason TEXT] [--dry-run]\n", stderr);
     return CLI_EXIT_USAGE;
 }
@@ -273,35 +278,111 @@ static int quarantine_export(vault *v, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
-/* quarantine_release - `release ID --requester R --approver A --reason TEXT [--force]` */
-static int quarantine_release(vault *v, int argc, char **argv)
+/* quarantine_request - `request ID --reason TEXT` */
+static int quarantine_request(vault *v, int argc, char **argv)
 {
     static const struct option lo[] = {
-        { "requester", required_argument, NULL, 'r' }, { "approver", required_argument, NULL, 'a' },
-        { "reason", required_argument, NULL, 'm' }, { "force", no_argument, NULL, 'f' },
-        { NULL, 0, NULL, 0 },
+        { "reason", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
     };
-    release_request rq = { 0 };
+    const char *reason = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        if (c != 'm')
+            return quarantine_usage();
+        reason = optarg;
+    }
+    if (optind + 1 != argc)
+        return quarantine_usage();
+    long long rid;
+    int rc = request_create(v, argv[optind], reason, &rid);
+    if (rc < 0) {
+        fprintf(stderr, "mugai: %s\n", vault_error(v));
+        return quarantine_exit(rc);
+    }
+    printf("request %lld for %s recorded, asked by %s; a member of %s other than you must "
+           "approve it: mugai quarantine approve %lld\n", rid, argv[optind], vault_actor(v),
+           vault_config_of(v)->approver_group, rid);
+    return CLI_EXIT_OK;
+}
+
+/* quarantine_request_line - one request per line */
+static int quarantine_request_line(const request_info *r, void *arg)
+{
+    char when[32];
+    (void)arg;
+    quarantine_stamp(r->time, when, sizeof(when));
+    printf("%lld  %s  %s  %-8s  ", r->rid, r->id, when, r->state);
+    render_safe(stdout, r->requester, strlen(r->requester));
+    fputs("  virus=", stdout);
+    render_safe(stdout, r->virus ? r->virus : "-", strlen(r->virus ? r->virus : "-"));
+    fputs("  reason=", stdout);
+    render_safe(stdout, r->reason ? r->reason : "", strlen(r->reason ? r->reason : ""));
+    if (r->approver) {
+        fputs("  decided by ", stdout);
+        render_safe(stdout, r->approver, strlen(r->approver));
+        if (r->decision_reason) {
+            fputs(": ", stdout);
+            render_safe(stdout, r->decision_reason, strlen(r->decision_reason));
+        }
+    }
+    fputc('\n', stdout);
+    return ferror(stdout) ? -1 : 0;
+}
+
+/* quarantine_requests - `requests [--all]` */
+static int quarantine_requests(vault *v, int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+    };
+    int all = 0, c;
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        if (c != 'a')
+            return quarantine_usage();
+        all = 1;
+    }
+    if (optind != argc)
+        return quarantine_usage();
+    int rc = vault_audit(v, "list-requests", "", all ? "all" : "pending");
+    if (rc == 0)
+        rc = request_list(v, !all, quarantine_request_line, NULL);
+    if (rc != 0) {
+        fprintf(stderr, "mugai: %s\n", rc < 0 ? vault_error(v) : "cannot write the list");
+        return rc < 0 ? quarantine_exit(rc) : CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* quarantine_decide - `approve|deny REQUEST|ID [--reason TEXT] [--confirm-virus]` */
+static int quarantine_decide(vault *v, int approve, int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "reason", required_argument, NULL, 'm' },
+        { "confirm-virus", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+    };
+    const char *reason = NULL;
+    int confirm = 0, c;
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
-        case 'r': rq.requester = optarg; break;
-        case 'a': rq.approver = optarg; break;
-        case 'm': rq.reason = optarg; break;
-        case 'f': rq.force = 1; break;
+        case 'm': reason = optarg; break;
+        case 'V': if (!approve) return quarantine_usage(); confirm = 1; break;
         default: return quarantine_usage();
         }
     }
     if (optind + 1 != argc)
         return quarantine_usage();
-    rq.id = argv[optind];
     char reply[512];
-    int rc = release_run(v, &rq, reply, sizeof(reply));
+    long long rid;
+    int rc = request_decide(v, argv[optind], approve, reason, confirm, &rid, reply, sizeof(reply));
     if (rc < 0) {
         fprintf(stderr, "mugai: %s\n", vault_error(v));
         return quarantine_exit(rc);
     }
-    printf("released %s: ", rq.id);
+    if (!approve) {
+        printf("request %lld denied by %s\n", rid, vault_actor(v));
+        return CLI_EXIT_OK;
+    }
+    printf("request %lld approved by %s and released: ", rid, vault_actor(v));
     render_safe(stdout, reply, strlen(reply));
     fputc('\n', stdout);
     return CLI_EXIT_OK;
@@ -347,56 +428,72 @@ static int quarantine_purge(vault *v, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* quarantine_gate - the person behind the command is root, in the vault's
+ *	group, or an approver; the refusal is recorded too */
+static int quarantine_gate(vault *v, char *err, size_t errlen)
+{
+    const vault_identity *who = vault_identity_of(v);
+    const vault_config *vc = vault_config_of(v);
+    if (identity_member(who->uid, vc->group) == 1 || (who->roles & IDENTITY_ROLE_APPROVE))
+        return 0;
+    snprintf(err, errlen, "access refused: %s is not a member of the vault group %s "
+             "(nor of %s)", who->name, vc->group, vc->approver_group);
+    vault_audit(v, "access-refused", "", err);
+    return VAULT_EPERM;
+}
+
 /* cli_quarantine - `mugai quarantine ...` */
 int cli_quarantine(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "config", required_argument, NULL, 'c' },
         { "vault-dir", required_argument, NULL, 'V' },
-        { "audit-log", required_argument, NULL, 'A' },
         { NULL, 0, NULL, 0 },
     };
-    const char *conf = NULL, *vdir = NULL, *alog = NULL;
+    const char *conf = NULL, *vdir = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "+c:", lo, NULL)) != -1) {
         switch (c) {
         case 'c': conf = optarg; break;
         case 'V': vdir = optarg; break;
-        case 'A': alog = optarg; break;
         default: return quarantine_usage();
         }
     }
     if (optind >= argc)
         return quarantine_usage();
     const char *sub = argv[optind];
+    if (!strcmp(sub, "release")) {
+        fputs("mugai: a release takes two people: 'mugai quarantine request ID --reason TEXT', "
+              "then another person runs 'mugai quarantine approve REQUEST'\n", stderr);
+        return CLI_EXIT_USAGE;
+    }
     if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "export") &&
-        strcmp(sub, "release") && strcmp(sub, "purge"))
+        strcmp(sub, "request") && strcmp(sub, "requests") && strcmp(sub, "approve") &&
+        strcmp(sub, "deny") && strcmp(sub, "purge"))
         return quarantine_usage();
+    if (vdir && !cli_root_direct()) {
+        fputs("mugai: --vault-dir is for root alone: through sudo the command works on the "
+              "configured vault only\n", stderr);
+        return QUARANTINE_EXIT_NOPERM;
+    }
 
-    policy *p = cli_load_policy(&conf);
+    policy *p = cli_load_vault_policy(&conf);
     if (!p) {
-        fprintf(stderr, "mugai: invalid configuration %s\n", conf);
+        fprintf(stderr, "mugai: cannot use configuration %s\n", conf);
         return CLI_EXIT_FAIL;
     }
     vault_config vc;
     vault_config_from_policy(p, &vc);
     if (vdir)
         vc.dir = vdir;
-    if (alog)
-        vc.audit_log = alog;
 
-    char err[VAULT_ERR_SIZE], actor[VAULT_PERM_ACTOR_SIZE];
-    uid_t owner;
-    gid_t gid;
+    char err[VAULT_ERR_SIZE];
     vault *v = NULL;
-    int rc = vault_perm_resolve(&vc, &owner, &gid, err, sizeof(err));
-    if (rc == 0) {
-        vault_perm_actor(actor, sizeof(actor), NULL);
-        rc = vault_perm_check_actor(actor, gid, vc.group, err, sizeof(err));
-    }
+    int rc = vault_open(&vc, 0, &v, err, sizeof(err));
     if (rc == 0)
-        rc = vault_open(&vc, 0, &v, err, sizeof(err));
+        rc = quarantine_gate(v, err, sizeof(err));
     if (rc < 0) {
+        vault_close(v);
         fprintf(stderr, "mugai: %s\n", err);
         policy_unref(p);
         return quarantine_exit(rc);
@@ -410,8 +507,12 @@ int cli_quarantine(int argc, char **argv)
         rc = quarantine_show(v, p, sargc, sargv);
     else if (!strcmp(sub, "export"))
         rc = quarantine_export(v, sargc, sargv);
-    else if (!strcmp(sub, "release"))
-        rc = quarantine_release(v, sargc, sargv);
+    else if (!strcmp(sub, "request"))
+        rc = quarantine_request(v, sargc, sargv);
+    else if (!strcmp(sub, "requests"))
+        rc = quarantine_requests(v, sargc, sargv);
+    else if (!strcmp(sub, "approve") || !strcmp(sub, "deny"))
+        rc = quarantine_decide(v, !strcmp(sub, "approve"), sargc, sargv);
     else
         rc = quarantine_purge(v, sargc, sargv);
     if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)

@@ -384,6 +384,14 @@ const config_entry config_table[] = {
     TEXT("vault", "owner", CONFIG_TYPE_STRING, vault_owner, VAULT_OWNER_DEFAULT,
 	 "Owner of the vault, normally mugai-milter's user; empty: the user "
 	 "that runs the command"),
+    TEXT("vault", "requester_group", CONFIG_TYPE_STRING, vault_requester_group,
+	 VAULT_REQUESTER_GROUP_DEFAULT,
+	 "Unix group of the people who may ask for a release "
+	 "(mugai quarantine request); empty: the vault's group"),
+    CHECKED("vault", "approver_group", vault_approver_group,
+	    VAULT_APPROVER_GROUP_DEFAULT, check_name,
+	    "Unix group of the people who may approve or deny a release; "
+	    "nobody approves a release they asked for"),
     TEXT("vault", "audit_log", CONFIG_TYPE_PATH, vault_audit_log,
 	 VAULT_AUDIT_LOG_DEFAULT,
 	 "Append-only, hash-chained log of every CSIRT action"),

@@ -96,6 +96,8 @@ typedef struct policy {
     char       *vault_dir;
     char       *vault_group;
     char       *vault_owner;		/* "" = the effective user */
+    char       *vault_requester_group;	/* "" = vault_group */
+    char       *vault_approver_group;
     char       *vault_audit_log;
     unsigned	vault_retention_days;
     char       *vault_release_host;

@@ -18,8 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <syslog.h>
 #include <sys/stat.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include "sanitizer/strbuf.h"
 #include "vault/audit.h"
 #include "sanitizer/digest.h"
@@ -36,6 +38,21 @@ static int audit_sha256(const void *p, size_t len, char hex[65])
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned dlen = 0;
     if (EVP_Digest(p, len, d, &dlen, digest_sha256(), NULL) != 1 || dlen != 32)
+        return -1;
+    vault_file_hex(d, 32, hex);
+    return 0;
+}
+
+/* audit_head_mac - hex HMAC-SHA256 under key of the head "seq hash" */
+static int audit_head_mac(const unsigned char *key, unsigned long long seq, const char *hash,
+                          char hex[65])
+{
+    char msg[128];
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned dlen = 0;
+    int n = snprintf(msg, sizeof(msg), "mugai-audit-head %llu %s", seq, hash);
+    if (!HMAC(digest_sha256(), key, AUDIT_KEY_SIZE, (const unsigned char *)msg, (size_t)n, d,
+              &dlen) || dlen != 32)
         return -1;
     vault_file_hex(d, 32, hex);
     return 0;
@@ -233,10 +250,11 @@ static void audit_dir(const char *path, char *buf, size_t len)
         *s = 0;
 }
 
-/* audit_write_head - replace PATH.head with "seq hash\n" */
-static int audit_write_head(const char *path, unsigned long long seq, const char *hash)
+/* audit_write_head - replace PATH.head with "seq hash[ mac]\n" */
+static int audit_write_head(const char *path, unsigned long long seq, const char *hash,
+                            const unsigned char *key)
 {
-    char hp[4096], dir[4096], line[128];
+    char hp[4096], dir[4096], line[256], mac[65];
     vault_file_tmp t;
     if (audit_head_path(path, hp, sizeof(hp)) < 0) {
         errno = ENAMETOOLONG;
@@ -245,7 +263,16 @@ static int audit_write_head(const char *path, unsigned long long seq, const char
     audit_dir(path, dir, sizeof(dir));
     if (vault_file_tmp_open(&t, dir) < 0)
         return -1;
-    int n = snprintf(line, sizeof(line), "%llu %s\n", seq, hash);
+    int n;
+    if (!key)
+        n = snprintf(line, sizeof(line), "%llu %s\n", seq, hash);
+    else if (audit_head_mac(key, seq, hash, mac) == 0)
+        n = snprintf(line, sizeof(line), "%llu %s %s\n", seq, hash, mac);
+    else {
+        vault_file_tmp_discard(&t);
+        errno = ENOMEM;
+        return -1;
+    }
     /* Readable like the log itself, so an auditor in the group can verify. */
     if (fchmod(t.fd, 0640) < 0 || vault_file_write_all(t.fd, line, (size_t)n) < 0) {
         vault_file_tmp_discard(&t);
@@ -255,7 +282,8 @@ static int audit_write_head(const char *path, unsigned long long seq, const char
 }
 
 /* audit_append - add one record at the end of the chain */
-int audit_append(const char *path, gid_t gid, const char *actor, unsigned long uid,
+int audit_append(const char *path, gid_t gid, const unsigned char *key,
+                 const char *actor, unsigned long uid,
                  const char *action, const char *id, const char *detail,
                  unsigned lock_ms, char *err, size_t errlen)
 {
@@ -318,7 +346,7 @@ int audit_append(const char *path, gid_t gid, const char *actor, unsigned long u
                      "run 'mugai audit verify'", path, strerror(e));
         goto done;
     }
-    if (audit_write_head(path, seq + 1, hash) < 0) {
+    if (audit_write_head(path, seq + 1, hash, key) < 0) {
         int e = errno;
         snprintf(err, errlen, "audit log %s: cannot update its head: %s", path, strerror(e));
         if (ftruncate(fd, st.st_size) < 0 || fsync(fd) < 0)
@@ -326,6 +354,10 @@ int audit_append(const char *path, gid_t gid, const char *actor, unsigned long u
                      "run 'mugai audit verify'", path, strerror(e));
         goto done;
     }
+    /* The head off the host: a rollback to an earlier, authentic chain
+     * shows against what the log host received. */
+    syslog(LOG_AUTHPRIV | LOG_NOTICE, "mugai audit head: log=%s seq=%llu hash=%s action=%s",
+           path, seq + 1, hash, action);
     rc = 0;
 done:
     strbuf_free(&b);
@@ -346,6 +378,7 @@ const char *audit_problem_name(audit_problem p)
     case AUDIT_MALFORMED: return "malformed";
     case AUDIT_TRUNCATED: return "truncated";
     case AUDIT_HEAD: return "head";
+    case AUDIT_FORGED: return "not authenticated";
     }
     return "unknown";
 }
@@ -386,21 +419,22 @@ static int audit_fail(audit_report *rep, audit_problem p, unsigned long long lin
 }
 
 /* audit_check_head - compare PATH.head with the last record read */
-static int audit_check_head(const char *path, audit_report *rep, unsigned long long seq,
-                            const char *hash, unsigned long long lines)
+static int audit_check_head(const char *path, const unsigned char *key, audit_report *rep,
+                            unsigned long long seq, const char *hash, unsigned long long lines)
 {
-    char hp[4096], want[65];
+    char hp[4096], want[65], mac[65] = "", calc[65];
     unsigned long long hseq;
     if (audit_head_path(path, hp, sizeof(hp)) < 0)
         return audit_fail(rep, AUDIT_HEAD, 0, 0, "head file name too long");
     FILE *h = fopen(hp, "re");
     if (!h) {
-        if (errno == ENOENT && lines == 0)
+        if (errno == ENOENT && lines == 0 && !key)
             return 0;
         return audit_fail(rep, AUDIT_HEAD, 0, seq, "head file %s: %s: removal of "
                           "records at the end cannot be ruled out", hp, strerror(errno));
     }
-    int ok = fscanf(h, "%llu %64[0-9a-f]", &hseq, want) == 2;
+    int nf = fscanf(h, "%llu %64[0-9a-f] %64[0-9a-f]", &hseq, want, mac);
+    int ok = nf >= 2;
     fclose(h);
     if (!ok)
         return audit_fail(rep, AUDIT_HEAD, 0, seq, "head file %s is malformed", hp);
@@ -414,11 +448,18 @@ static int audit_check_head(const char *path, audit_report *rep, unsigned long l
     if (strcmp(want, hash) != 0)
         return audit_fail(rep, AUDIT_EDITED, lines, seq, "record %llu (line %llu) differs "
                           "from the head's hash: edited", seq, lines);
+    if (!key)
+        return 0;
+    if (nf < 3 || audit_head_mac(key, hseq, want, calc) < 0 || strcmp(calc, mac) != 0)
+        return audit_fail(rep, AUDIT_FORGED, lines, seq, "head file %s is %s by the vault's "
+                          "key: the chain was rewritten without it", hp,
+                          nf < 3 ? "not authenticated" : "not authenticated (wrong MAC)");
+    rep->authenticated = 1;
     return 0;
 }
 
 /* audit_verify - walk the whole chain */
-int audit_verify(const char *path, audit_report *rep)
+int audit_verify(const char *path, const unsigned char *key, audit_report *rep)
 {
     memset(rep, 0, sizeof(*rep));
     FILE *f = fopen(path, "re");
@@ -491,10 +532,134 @@ int audit_verify(const char *path, audit_report *rep)
         rc = -1;
     }
     if (rc == 0)
-        rc = audit_check_head(path, rep, expect - 1, last, lineno);
+        rc = audit_check_head(path, key, rep, expect - 1, last, lineno);
     if (rc == 0)
-        snprintf(rep->what, sizeof(rep->what), "%llu records, chain intact", rep->records);
+        snprintf(rep->what, sizeof(rep->what), "%llu records, chain intact%s", rep->records,
+                 rep->authenticated ? ", head authenticated by the vault's key" : "");
     free(line);
+    fclose(f);
+    return rc;
+}
+
+/* audit_hex4 - value of 4 hex digits, or -1 */
+static long audit_hex4(const char *p)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int c = (unsigned char)p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* audit_field - after the literal key at *p, a JSON string written by
+ *	audit_json_str, unescaped in place into out (as long as the line);
+ *	*p moves past it. 0 or -1. */
+static int audit_field(char **p, const char *key, char *out)
+{
+    size_t kl = strlen(key);
+    if (strncmp(*p, key, kl) != 0 || (*p)[kl] != '"')
+        return -1;
+    char *s = *p + kl + 1, *o = out;
+    for (; *s && *s != '"'; s++) {
+        if (*s != '\\') {
+            *o++ = *s;
+            continue;
+        }
+        s++;
+        if (*s == 'n') *o++ = '\n';
+        else if (*s == 't') *o++ = '\t';
+        else if (*s == '"' || *s == '\\') *o++ = *s;
+        else if (*s == 'u') {
+            long v = audit_hex4(s + 1);
+            if (v < 0)
+                return -1;
+            if (v < 0x80) {
+                *o++ = (char)v;
+            } else {	/* only U+FFFD is written this way */
+                *o++ = (char)(0xe0 | (v >> 12));
+                *o++ = (char)(0x80 | ((v >> 6) & 0x3f));
+                *o++ = (char)(0x80 | (v & 0x3f));
+            }
+            s += 4;
+        } else
+            return -1;
+    }
+    if (*s != '"')
+        return -1;
+    *o = 0;
+    *p = s + 1;
+    return 0;
+}
+
+/* audit_split - the fields of one record line (no newline), into buf
+ *	(4 times as long as the line) */
+static int audit_split(char *line, char *buf, audit_record *r)
+{
+    char *p = line, *end;
+    size_t len = strlen(line);
+    char *actor = buf, *action = buf + len + 1, *id = action + len + 1, *detail = id + len + 1;
+    char time[128];
+    if (strncmp(p, "{\"seq\":", 7) != 0)
+        return -1;
+    r->seq = strtoull(p + 7, &end, 10);
+    p = end;
+    if (strncmp(p, ",\"time\":\"", 9) != 0 || !(end = strchr(p + 9, '"')) ||
+        (size_t)(end - p - 9) >= sizeof(time))
+        return -1;
+    p = end + 1;
+    if (audit_field(&p, ",\"actor\":", actor) < 0 || strncmp(p, ",\"uid\":", 7) != 0)
+        return -1;
+    r->uid = strtoul(p + 7, &end, 10);
+    p = end;
+    if (audit_field(&p, ",\"action\":", action) < 0 || audit_field(&p, ",\"id\":", id) < 0 ||
+        audit_field(&p, ",\"detail\":", detail) < 0)
+        return -1;
+    r->actor = actor;
+    r->action = action;
+    r->id = id;
+    r->detail = detail;
+    return 0;
+}
+
+/* audit_walk - each record to cb */
+int audit_walk(const char *path, audit_record_cb cb, void *arg)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    if (audit_lock(fileno(f), LOCK_SH, AUDIT_LOCK_MS_DEFAULT) < 0) {
+        fclose(f);
+        return -1;
+    }
+    char *line = NULL, *buf = NULL;
+    size_t cap = 0, bcap = 0;
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] == '\n')
+            line[--n] = 0;
+        if ((size_t)n * 4 + 4 > bcap) {
+            char *nb = realloc(buf, (size_t)n * 4 + 4);
+            if (!nb) {
+                rc = -1;
+                break;
+            }
+            buf = nb;
+            bcap = (size_t)n * 4 + 4;
+        }
+        audit_record r;
+        if (audit_split(line, buf, &r) == 0)
+            rc = cb(&r, arg);
+    }
+    if (rc == 0 && ferror(f))
+        rc = -1;
+    free(line);
+    free(buf);
     fclose(f);
     return rc;
 }

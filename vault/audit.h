@@ -11,13 +11,24 @@
  *	and seq counts from 1 without gaps. A side file PATH.head holds the
  *	last seq and hash, so removing records at the end shows too.
  *
+ *	With the vault's key (AUDIT_KEY_SIZE random octets in a file only
+ *	the vault's owner and root can read), the head also carries an
+ *	HMAC-SHA256 of its seq and hash. Since every hash covers the whole
+ *	chain before it, the MAC authenticates the whole log: someone who
+ *	can write the log and its head but cannot read the key (a member of
+ *	the vault's group, a restored or copied log) cannot rewrite the
+ *	chain and produce a head that verifies. Every append also sends the
+ *	new seq and hash to syslog (LOG_AUTHPRIV), where a remote log host
+ *	keeps them out of reach of the vault's host: that shows a chain
+ *	rolled back to an earlier, authentic state, which the MAC cannot.
+ *
  *	Appends hold an exclusive flock on the log, read the last record,
  *	write the new line in one write(2), fsync, and update the head by
  *	rename; on any failure the log is cut back to its previous length,
  *	so a record is either complete or absent.
  *
- *	The chain makes edits evident; it does not stop someone who can
- *	write the log from rewriting all of it: ship it off the host too.
+ *	The vault's owner and root can read the key: against them only the
+ *	heads sent off the host help.
  */
 #ifndef MUGAI_AUDIT_H
 #define MUGAI_AUDIT_H
@@ -28,6 +39,7 @@
 #define AUDIT_FIELD_MAX		4096	/* escaped octets kept per text field */
 #define AUDIT_LINE_MAX		32768	/* longest record accepted */
 #define AUDIT_LOCK_MS_DEFAULT	5000	/* wait for the log's lock */
+#define AUDIT_KEY_SIZE		32	/* HMAC-SHA256 key of the head */
 
 typedef enum {
     AUDIT_INTACT = 0,
@@ -37,7 +49,8 @@ typedef enum {
     AUDIT_CHAIN,		/* prev does not match the record before */
     AUDIT_MALFORMED,		/* a line is not a record */
     AUDIT_TRUNCATED,		/* records missing at the end (see head) */
-    AUDIT_HEAD		/* head file missing or unreadable */
+    AUDIT_HEAD,		/* head file missing or unreadable */
+    AUDIT_FORGED		/* the head is not authenticated by the key */
 } audit_problem;
 
 typedef struct audit_report {
@@ -45,22 +58,45 @@ typedef struct audit_report {
     audit_problem problem;
     unsigned long long line;	/* line of the first problem (1-based), 0: none */
     unsigned long long seq;	/* seq of the record concerned */
+    int		authenticated;	/* the head's MAC was checked with the key */
     char	what[512];	/* one line for people */
 } audit_report;
 
+/* One record as audit_walk hands it on, unescaped. */
+typedef struct audit_record {
+    unsigned long long seq;
+    unsigned long uid;
+    const char	*actor;
+    const char	*action;
+    const char	*id;
+    const char	*detail;
+} audit_record;
+
+typedef int (*audit_record_cb)(const audit_record *r, void *arg);
+
 /*
  * audit_append - append one record (see above). gid (or -1) is given to
- *	a newly created log. 0, or -1 with one line in err.
+ *	a newly created log; key (or NULL) authenticates the new head.
+ *	0, or -1 with one line in err.
  */
-int audit_append(const char *path, gid_t gid, const char *actor, unsigned long uid,
+int audit_append(const char *path, gid_t gid, const unsigned char *key,
+                 const char *actor, unsigned long uid,
                  const char *action, const char *id, const char *detail,
                  unsigned lock_ms, char *err, size_t errlen);
 
 /*
- * audit_verify - check the whole chain and the head; 0 intact, 1 broken
- *	(rep says where and how), -1 the log cannot be read (rep->what)
+ * audit_verify - check the whole chain and the head, and with key (or
+ *	NULL) the head's MAC; 0 intact, 1 broken (rep says where and how),
+ *	-1 the log cannot be read (rep->what)
  */
-int audit_verify(const char *path, audit_report *rep);
+int audit_verify(const char *path, const unsigned char *key, audit_report *rep);
+
+/*
+ * audit_walk - call cb for each well-formed record, in order; a non-zero
+ *	cb return stops the walk and is returned. -1 when the log cannot
+ *	be read. Run audit_verify first: walk does not check the chain.
+ */
+int audit_walk(const char *path, audit_record_cb cb, void *arg);
 
 /* audit_problem_name - "intact", "edited", "deleted", ... */
 const char *audit_problem_name(audit_problem p);

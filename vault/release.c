@@ -2,15 +2,15 @@
  * NAME
  *	release - hand a vaulted original on, as a recorded exception
  * DESCRIPTION
- *	See release.h. The "release-request" audit record is written before
+ *	See release.h. The "release-start" audit record is written before
  *	anything is sent, so a release can never happen unrecorded; the
- *	outcome follows as "release" or "release-failed".
+ *	outcome follows as "release" or "release-failed". Each names the
+ *	request, the requester and the approver.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include "sanitizer/strbuf.h"
@@ -32,21 +32,23 @@ static void release_trim(const char *s, char *buf, size_t len)
 /* release_check - the rules of a release */
 int release_check(const vault_item *it, const release_request *rq, char *why, size_t whylen)
 {
-    char req[RELEASE_NAME_MAX + 1], app[RELEASE_NAME_MAX + 1], reason[8];
-    release_trim(rq->requester, req, sizeof(req));
-    release_trim(rq->approver, app, sizeof(app));
+    char reason[8], approval[8];
     release_trim(rq->reason, reason, sizeof(reason));
-    if (!*req || !*app || !*reason)
-        snprintf(why, whylen, "a release needs --requester, --approver and --reason");
-    else if ((rq->requester && strlen(rq->requester) > RELEASE_NAME_MAX) ||
-             (rq->approver && strlen(rq->approver) > RELEASE_NAME_MAX) ||
-             strlen(rq->reason) > RELEASE_REASON_MAX)
-        snprintf(why, whylen, "requester, approver or reason too long");
-    else if (strcasecmp(req, app) == 0)
-        snprintf(why, whylen, "the approver must be another person than the requester (%s)", req);
-    else if (it->virus && *it->virus && !rq->force)
-        snprintf(why, whylen, "%s contains the virus %s: release refused "
-                 "(--force overrides, and is recorded)", it->id, it->virus);
+    release_trim(rq->approval, approval, sizeof(approval));
+    if (!rq->requester || !rq->approver || !*reason)
+        snprintf(why, whylen, "a release needs a request with a reason and an approval");
+    else if (strlen(rq->reason) > RELEASE_REASON_MAX ||
+             (rq->approval && strlen(rq->approval) > RELEASE_REASON_MAX))
+        snprintf(why, whylen, "reason too long (at most %d octets)", RELEASE_REASON_MAX);
+    else if (identity_same(rq->requester, rq->approver))
+        snprintf(why, whylen, "the approver must be another person than the requester (%s)",
+                 rq->requester->name);
+    else if (!(rq->approver->roles & IDENTITY_ROLE_APPROVE))
+        snprintf(why, whylen, "%s may not approve releases", rq->approver->name);
+    else if (it->virus && *it->virus && (!rq->confirm_virus || !*approval))
+        snprintf(why, whylen, "%s contains the virus %s: releasing it needs the approver's "
+                 "explicit confirmation (--confirm-virus) and their own --reason", it->id,
+                 it->virus);
     else if (it->nrcpts == 0)
         snprintf(why, whylen, "%s has no recipient to release to", it->id);
     else
@@ -54,13 +56,20 @@ int release_check(const vault_item *it, const release_request *rq, char *why, si
     return VAULT_EREFUSED;
 }
 
-/* release_detail - requester, approver, reason, force for the audit */
+/* release_detail - request, requester, approver, reasons for the audit */
 static char *release_detail(const release_request *rq, const char *extra)
 {
     strbuf b = { 0 };
-    strbuf_printf(&b, "requester=%s approver=%s forced=%s reason=%s",
-                  rq->requester ? rq->requester : "", rq->approver ? rq->approver : "",
-                  rq->force ? "yes" : "no", rq->reason ? rq->reason : "");
+    char req[IDENTITY_NAME_SIZE + 64] = "", app[IDENTITY_NAME_SIZE + 64] = "";
+    if (rq->requester)
+        identity_describe(rq->requester, req, sizeof(req));
+    if (rq->approver)
+        identity_describe(rq->approver, app, sizeof(app));
+    strbuf_printf(&b, "request=%lld requester=%s approver=%s virus_confirmed=%s reason=%s",
+                  rq->request, req, app, rq->confirm_virus ? "yes" : "no",
+                  rq->reason ? rq->reason : "");
+    if (rq->approval && *rq->approval)
+        strbuf_printf(&b, " approval=%s", rq->approval);
     if (extra)
         strbuf_printf(&b, " result=%s", extra);
     if (b.oom) {
@@ -70,23 +79,36 @@ static char *release_detail(const release_request *rq, const char *extra)
     return strbuf_steal(&b, NULL);
 }
 
+/* release_bind_uid - an identity's uid for the index, or NULL */
+static int release_bind_uid(sqlite3_stmt *st, int i, const vault_identity *who)
+{
+    return who->uid == IDENTITY_UID_NONE ? sqlite3_bind_null(st, i)
+                                         : sqlite3_bind_int64(st, i, (long long)who->uid);
+}
+
 /* release_record - a row in the releases table; VAULT_E* code */
 static int release_record(vault *v, const vault_item *it, const release_request *rq,
                           const char *result)
 {
     static const char sql[] =
-        "INSERT INTO releases (id, time, actor, requester, approver, reason, forced, result)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+        "INSERT INTO releases (id, time, actor, requester, approver, reason, forced, result,"
+        " request, requester_uid, approver_uid, approval)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(v->db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 1, it->id, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 2, (long long)time(NULL));
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 3, v->actor, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 4, rq->requester, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 5, rq->approver, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 4, rq->requester->name, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 5, rq->approver->name, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 6, rq->reason, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 7, rq->force ? 1 : 0);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(st, 7, rq->confirm_virus ? 1 : 0);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(st, 8, result, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 9, rq->request);
+    if (rc == SQLITE_OK) rc = release_bind_uid(st, 10, rq->requester);
+    if (rc == SQLITE_OK) rc = release_bind_uid(st, 11, rq->approver);
+    if (rc == SQLITE_OK) rc = rq->approval ? sqlite3_bind_text(st, 12, rq->approval, -1, SQLITE_STATIC)
+                                           : sqlite3_bind_null(st, 12);
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -121,7 +143,7 @@ int release_run(vault *v, const release_request *rq, char *reply, size_t replyle
         rc = vault_set_error(v, VAULT_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = vault_audit_locked(v, "release-request", it.id, detail)) < 0)
+    if ((rc = vault_audit_locked(v, "release-start", it.id, detail)) < 0)
         goto done;
     if ((fd = vault_open_file(v, &it, VAULT_FILE_ORIGINAL)) < 0) {
         rc = fd;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include "vault/audit.h"
 #include "vault/vault_db.h"
@@ -27,6 +28,8 @@ void vault_config_defaults(vault_config *c)
     c->dir = VAULT_DIR_DEFAULT;
     c->group = VAULT_GROUP_DEFAULT;
     c->owner = VAULT_OWNER_DEFAULT;
+    c->requester_group = VAULT_REQUESTER_GROUP_DEFAULT;
+    c->approver_group = VAULT_APPROVER_GROUP_DEFAULT;
     c->audit_log = VAULT_AUDIT_LOG_DEFAULT;
     c->retention_days = VAULT_RETENTION_DAYS_DEFAULT;
     c->release_host = VAULT_RELEASE_HOST_DEFAULT;
@@ -44,6 +47,8 @@ int vault_config_check(const vault_config *c, char *err, size_t errlen)
         snprintf(err, errlen, "vault audit_log must be a path");
     else if (!c->group || !*c->group)
         snprintf(err, errlen, "vault group must be set");
+    else if (!c->approver_group || !*c->approver_group)
+        snprintf(err, errlen, "vault approver_group must be set");
     else if (c->retention_days < VAULT_RETENTION_DAYS_MIN || c->retention_days > VAULT_RETENTION_DAYS_MAX)
         snprintf(err, errlen, "vault retention must be %d..%d days", VAULT_RETENTION_DAYS_MIN,
                  VAULT_RETENTION_DAYS_MAX);
@@ -152,6 +157,112 @@ int vault_prepare(const vault_config *c, uid_t uid, char *err, size_t errlen)
     return 0;
 }
 
+/* vault_meta_get - the meta value of key into buf ("" when none); SQLite code */
+static int vault_meta_get(vault *v, const char *key, char *buf, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    buf[0] = 0;
+    int rc = sqlite3_prepare_v2(v->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(buf, len, "%s", t ? (const char *)t : "");
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/*
+ * vault_audit_path - the audit log the vault writes to. The first open
+ *	records the configured path (made absolute) in the index; from then
+ *	on that record decides, so no option, configuration or environment
+ *	of a later command can send the vault's records elsewhere.
+ */
+static int vault_audit_path(vault *v, char *err, size_t errlen)
+{
+    char want[2 * VAULT_PATH_SIZE + 2], cwd[VAULT_PATH_SIZE];
+    int rc = vault_meta_get(v, "audit_log", v->audit_path, sizeof(v->audit_path));
+    want[0] = 0;
+    if (rc == SQLITE_OK && !v->audit_path[0]) {
+        if (v->cfg.audit_log[0] == '/')
+            snprintf(want, sizeof(want), "%s", v->cfg.audit_log);
+        else if (getcwd(cwd, sizeof(cwd)))
+            snprintf(want, sizeof(want), "%s/%s", cwd, v->cfg.audit_log);
+        if (strlen(want) >= sizeof(v->audit_path) || !*want) {
+            snprintf(err, errlen, "audit log path %s too long", v->cfg.audit_log);
+            return VAULT_EFAIL;
+        }
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(v->db, "INSERT OR IGNORE INTO meta (key, value) "
+                                "VALUES ('audit_log', ?1)", -1, &st, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(v->db);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_OK)	/* another process may have been first */
+            rc = vault_meta_get(v, "audit_log", v->audit_path, sizeof(v->audit_path));
+    }
+    if (rc != SQLITE_OK)
+        return vault_db_error(v->db, rc, v->dbpath, "audit log record", v->cfg.busy_timeout_ms,
+                              err, errlen);
+    return 0;
+}
+
+/*
+ * vault_key_load - read DIR/audit.key (0600, the owner's), or create it
+ *	when missing; 1 when created, 0 when read, or a VAULT_E* code
+ */
+static int vault_key_load(vault *v, char *err, size_t errlen)
+{
+    snprintf(v->keypath, sizeof(v->keypath), "%s/audit.key", v->cfg.dir);
+    for (int tries = 0; tries < 2; tries++) {
+        int fd = open(v->keypath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            int rc = vault_perm_check_fd(fd, v->keypath, v->owner, S_IRWXG | S_IRWXO | S_IXUSR,
+                                         err, errlen);
+            ssize_t n = rc < 0 ? 0 : read(fd, v->key, sizeof(v->key));
+            close(fd);
+            if (rc < 0)
+                return rc;
+            if (n != (ssize_t)sizeof(v->key)) {
+                snprintf(err, errlen, "audit key %s is damaged (%zd octets)", v->keypath, n);
+                return VAULT_ECORRUPT;
+            }
+            v->has_key = 1;
+            return 0;
+        }
+        if (errno != ENOENT) {
+            snprintf(err, errlen, "audit key %s: %s", v->keypath, strerror(errno));
+            return VAULT_EPERM;
+        }
+        fd = open(v->keypath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;	/* another process was first */
+        if (fd < 0) {
+            snprintf(err, errlen, "cannot create audit key %s: %s", v->keypath, strerror(errno));
+            return VAULT_EFAIL;
+        }
+        int ok = getrandom(v->key, sizeof(v->key), 0) == (ssize_t)sizeof(v->key) &&
+                 (geteuid() != 0 || fchown(fd, v->owner, (gid_t)-1) == 0) &&
+                 vault_file_write_all(fd, v->key, sizeof(v->key)) == 0 && fsync(fd) == 0;
+        close(fd);
+        if (!ok) {
+            snprintf(err, errlen, "cannot write audit key %s: %s", v->keypath, strerror(errno));
+            unlink(v->keypath);
+            return VAULT_EFAIL;
+        }
+        v->has_key = 1;
+        return 1;
+    }
+    snprintf(err, errlen, "audit key %s keeps changing", v->keypath);
+    return VAULT_EFAIL;
+}
+
 /* vault_open - permission checks, then the index */
 int vault_open(const vault_config *c, int flags, vault **out, char *err, size_t errlen)
 {
@@ -226,19 +337,38 @@ int vault_open(const vault_config *c, int flags, vault **out, char *err, size_t 
     }
     if (rc < 0)
         goto fail;
-    rc = vault_perm_check_path(c->audit_log, 0, v->owner, (gid_t)-1,
-                               S_IWGRP | S_IRWXO | S_IXUSR | S_IXGRP, err, errlen);
-    if (rc == VAULT_ENOTFOUND)
-        rc = 0;		/* created by the first append */
-    if (rc < 0)
-        goto fail;
     rc = vault_db_open(v->dbpath, c->busy_timeout_ms, flags & VAULT_OPEN_CREATE, &v->db,
                        err, errlen);
     if (rc < 0)
         goto fail;
-    vault_perm_actor(v->actor, sizeof(v->actor), &v->uid);
+    if ((rc = vault_audit_path(v, err, errlen)) < 0)
+        goto fail_db;
+    rc = vault_perm_check_path(v->audit_path, 0, v->owner, (gid_t)-1,
+                               S_IWGRP | S_IRWXO | S_IXUSR | S_IXGRP, err, errlen);
+    if (rc == VAULT_ENOTFOUND)
+        rc = 0;		/* created by the first append */
+    if (rc < 0)
+        goto fail_db;
+    identity_from_system(&v->who, v->owner);
+    identity_roles(&v->who, *c->requester_group ? c->requester_group : c->group,
+                   c->approver_group);
+    snprintf(v->actor, sizeof(v->actor), "%s", v->who.name);
+    v->uid = v->who.uid;
+    int created = vault_key_load(v, err, errlen);
+    if (created < 0) {
+        rc = created;
+        goto fail_db;
+    }
+    if (created && vault_audit_locked(v, "audit-key", "", "audit key created: the chain's "
+                                      "head is authenticated from here on") < 0) {
+        snprintf(err, errlen, "%s", v->err);
+        rc = VAULT_EFAIL;
+        goto fail_db;
+    }
     *out = v;
     return 0;
+fail_db:
+    sqlite3_close(v->db);
 fail:
     pthread_mutex_destroy(&v->lock);
     free(v);
@@ -265,6 +395,42 @@ const char *vault_error(const vault *v)
 const char *vault_actor(const vault *v)
 {
     return v->actor;
+}
+
+/* vault_identity_of - who acts through v */
+const vault_identity *vault_identity_of(const vault *v)
+{
+    return &v->who;
+}
+
+/* vault_set_identity - act for a console account */
+int vault_set_identity(vault *v, const vault_identity *id)
+{
+    pthread_mutex_lock(&v->lock);
+    int rc = 0;
+    if (id->kind == IDENTITY_SYSTEM && !identity_same(id, &v->who)) {
+        rc = vault_set_error(v, VAULT_EPERM, "a system identity comes from the process, "
+                             "not from its caller");
+    } else {
+        v->who = *id;
+        if (id->kind == IDENTITY_CONSOLE)
+            snprintf(v->actor, sizeof(v->actor), "console:%s", id->name);
+        v->uid = id->uid;
+    }
+    pthread_mutex_unlock(&v->lock);
+    return rc;
+}
+
+/* vault_audit_log - the recorded audit log */
+const char *vault_audit_log(const vault *v)
+{
+    return v->audit_path;
+}
+
+/* vault_audit_key - the audit key, if readable */
+const unsigned char *vault_audit_key(const vault *v)
+{
+    return v->has_key ? v->key : NULL;
 }
 
 /* vault_config_of - the settings v was opened with */
@@ -510,8 +676,8 @@ int vault_open_file(vault *v, const vault_item *it, int which)
 /* vault_audit_locked - one audit record by v's actor */
 int vault_audit_locked(vault *v, const char *action, const char *id, const char *detail)
 {
-    if (audit_append(v->cfg.audit_log, v->gid, v->actor, (unsigned long)v->uid, action, id,
-                     detail, v->cfg.busy_timeout_ms, v->err, sizeof(v->err)) < 0)
+    if (audit_append(v->audit_path, v->gid, vault_audit_key(v), v->actor, (unsigned long)v->uid,
+                     action, id, detail, v->cfg.busy_timeout_ms, v->err, sizeof(v->err)) < 0)
         return VAULT_EFAIL;
     return 0;
 }

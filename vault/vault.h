@@ -28,11 +28,14 @@
 #include <time.h>
 #include <sys/types.h>
 #include "sanitizer/report.h"
+#include "vault/identity.h"
 
 /* Defaults and ranges of the [vault] settings (see vault_config). */
 #define VAULT_DIR_DEFAULT		"/var/lib/mugai/vault"
 #define VAULT_GROUP_DEFAULT		"mugai-csirt"
 #define VAULT_OWNER_DEFAULT		""	/* the effective user */
+#define VAULT_REQUESTER_GROUP_DEFAULT	""	/* the vault's group */
+#define VAULT_APPROVER_GROUP_DEFAULT	"mugai-approvers"
 #define VAULT_AUDIT_LOG_DEFAULT		"/var/log/mugai/audit.log"
 #define VAULT_RETENTION_DAYS_DEFAULT	90
 #define VAULT_RETENTION_DAYS_MIN	1
@@ -72,7 +75,9 @@ typedef struct vault_config {
     const char	*dir;		/* vault directory */
     const char	*group;		/* Unix group of the vault and of its users */
     const char	*owner;		/* user owning the vault; "" = effective user */
-    const char	*audit_log;	/* audit log path */
+    const char	*requester_group; /* who may ask for a release; "" = group */
+    const char	*approver_group;  /* who may approve or deny one */
+    const char	*audit_log;	/* audit log path, recorded by the vault at creation */
     unsigned	retention_days;	/* items are purgeable this long after receipt */
     const char	*release_host;	/* SMTP listener that does not pass the milter */
     unsigned	release_port;
@@ -167,8 +172,37 @@ void vault_close(vault *v);
 /* vault_error - the last error line of v */
 const char *vault_error(const vault *v);
 
-/* vault_actor - who acts through v (see vault_perm_actor) */
+/* vault_actor - who acts through v: the name of vault_identity_of(v) */
 const char *vault_actor(const vault *v);
+
+/* vault_identity_of - who acts through v: the system identity of the
+ *	process (identity_from_system, roles from the configured groups)
+ *	unless vault_set_identity gave another */
+const vault_identity *vault_identity_of(const vault *v);
+
+/*
+ * vault_set_identity - act for a console account (identity_console):
+ *	the console authenticated it and granted its roles. Every later
+ *	record through v names it. 0, or VAULT_EPERM for a system identity
+ *	other than the process's own.
+ */
+int vault_set_identity(vault *v, const vault_identity *id);
+
+/* vault_audit_log - the audit log v writes to: the one the vault
+ *	recorded when it was created, whatever the configuration says now */
+const char *vault_audit_log(const vault *v);
+
+/* vault_audit_key - the vault's audit key (AUDIT_KEY_SIZE octets), or
+ *	NULL when this process cannot read it */
+const unsigned char *vault_audit_key(const vault *v);
+
+/*
+ * vault_verify_index - compare the index with the audit chain: every
+ *	item, its SHA-256 and virus flag, every release, request, decision
+ *	and purge must be in both, alike. 0 when they agree, 1 with the
+ *	first difference in what, or a VAULT_E* code (vault_error(v)).
+ */
+int vault_verify_index(vault *v, char *what, size_t whatlen);
 
 /* vault_config_of - the settings v was opened with */
 const vault_config *vault_config_of(const vault *v);

@@ -15,6 +15,10 @@ void vault_config_from_policy(const policy *p, vault_config *c)
         c->group = p->vault_group;
     if (p->vault_owner)
         c->owner = p->vault_owner;
+    if (p->vault_requester_group)
+        c->requester_group = p->vault_requester_group;
+    if (p->vault_approver_group)
+        c->approver_group = p->vault_approver_group;
     if (p->vault_audit_log)
         c->audit_log = p->vault_audit_log;
     c->retention_days = p->vault_retention_days;
@@ -36,6 +40,8 @@ int vault_config_same(const vault_config *a, const vault_config *b)
 {
     return vault_config_str_same(a->dir, b->dir) && vault_config_str_same(a->group, b->group) &&
            vault_config_str_same(a->owner, b->owner) &&
+           vault_config_str_same(a->requester_group, b->requester_group) &&
+           vault_config_str_same(a->approver_group, b->approver_group) &&
            vault_config_str_same(a->audit_log, b->audit_log) &&
            a->retention_days == b->retention_days &&
            vault_config_str_same(a->release_host, b->release_host) &&

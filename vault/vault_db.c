@@ -3,8 +3,11 @@
  *	vault_db - the vault's SQLite index: open, schema, error mapping
  * DESCRIPTION
  *	See vault_db.h. Schema: items (one row per stored original),
- *	recipients, releases (the exception record of each release) and
- *	purges (the disposal record of each purged item).
+ *	recipients, releases (the exception record of each release),
+ *	requests (who asked for a release, why, and who decided), purges
+ *	(the disposal record of each purged item) and meta (the schema
+ *	version and the audit log the vault writes to). A vault of an older
+ *	schema is brought up to date when opened, in one transaction.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +53,33 @@ static const char *const vault_db_schema[] = {
     " virus TEXT,"
     " sha256 TEXT NOT NULL,"
     " size INTEGER NOT NULL)",
-    "INSERT INTO meta (key, value) VALUES ('schema', '" VAULT_DB_SCHEMA_VERSION "')",
+    "INSERT INTO meta (key, value) VALUES ('schema', '1')",
+};
+
+/* From schema 1 to 2: release requests and decisions by two identified people. */
+static const char *const vault_db_v2[] = {
+    "CREATE TABLE requests ("
+    " rid INTEGER PRIMARY KEY,"
+    " id TEXT NOT NULL,"
+    " time INTEGER NOT NULL,"
+    " requester TEXT NOT NULL,"
+    " requester_uid INTEGER,"
+    " requester_kind TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " virus TEXT,"
+    " state TEXT NOT NULL,"	/* pending, approved, denied, released, failed */
+    " decided INTEGER,"
+    " approver TEXT,"
+    " approver_uid INTEGER,"
+    " approver_kind TEXT,"
+    " decision_reason TEXT,"
+    " confirm_virus INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX requests_id ON requests(id)",
+    "ALTER TABLE releases ADD COLUMN request INTEGER",
+    "ALTER TABLE releases ADD COLUMN requester_uid INTEGER",
+    "ALTER TABLE releases ADD COLUMN approver_uid INTEGER",
+    "ALTER TABLE releases ADD COLUMN approval TEXT",
+    "UPDATE meta SET value = '2' WHERE key = 'schema'",
 };
 
 /* vault_db_error - map an SQLite failure to a VAULT_E* code and a line */
@@ -129,6 +158,33 @@ static int vault_db_has_schema(sqlite3 *db, int *src)
     if (*src != SQLITE_OK)
         return -1;
     return name[0] != 0;
+}
+
+/* vault_db_run - each statement of a list; SQLite code */
+static int vault_db_run(sqlite3 *db, const char *const *sql, size_t n)
+{
+    int rc = SQLITE_OK;
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++)
+        rc = vault_db_exec(db, sql[i]);
+    return rc;
+}
+
+/* vault_db_upgrade - bring schema 1 to 2 in one transaction */
+static int vault_db_upgrade(sqlite3 *db)
+{
+    char ver[16];
+    int rc = vault_db_exec(db, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = vault_db_text(db, "SELECT value FROM meta WHERE key = 'schema'", ver, sizeof(ver));
+    /* Another process may have upgraded it while we waited for the lock. */
+    if (rc == SQLITE_OK && strcmp(ver, "1") == 0)
+        rc = vault_db_run(db, vault_db_v2, sizeof(vault_db_v2) / sizeof(vault_db_v2[0]));
+    if (rc != SQLITE_OK) {
+        vault_db_exec(db, "ROLLBACK");
+        return rc;
+    }
+    return vault_db_exec(db, "COMMIT");
 }
 
 /* vault_db_install - create the schema in one transaction */
@@ -210,6 +266,12 @@ int vault_db_open(const char *path, unsigned busy_ms, int create, sqlite3 **out,
     if ((rc = vault_db_text(db, "SELECT value FROM meta WHERE key = 'schema'", buf,
                             sizeof(buf))) != SQLITE_OK)
         goto fail_rc;
+    if (strcmp(buf, "1") == 0) {
+        if ((rc = vault_db_upgrade(db)) != SQLITE_OK ||
+            (rc = vault_db_text(db, "SELECT value FROM meta WHERE key = 'schema'", buf,
+                                sizeof(buf))) != SQLITE_OK)
+            goto fail_rc;
+    }
     if (strcmp(buf, VAULT_DB_SCHEMA_VERSION) != 0) {
         snprintf(err, errlen, "vault index %s has schema version '%s', expected %s",
                  path, buf, VAULT_DB_SCHEMA_VERSION);

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
-#define VAULT_DB_SCHEMA_VERSION	"1"
+#define VAULT_DB_SCHEMA_VERSION	"2"
 
 /*
  * vault_db_open - open (create) the index at path; 0 and *out, or a

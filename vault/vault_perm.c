@@ -17,10 +17,9 @@
 #include "vault/vault_perm.h"
 
 #define VAULT_PERM_PWBUF	16384
-#define VAULT_PERM_GROUPS	1024
 
 /* vault_perm_user_name - name of uid into buf, or "uid:N" */
-static void vault_perm_user_name(uid_t uid, char *buf, size_t len)
+void vault_perm_user_name(uid_t uid, char *buf, size_t len)
 {
     struct passwd pw, *res = NULL;
     char *tmp = malloc(VAULT_PERM_PWBUF);
@@ -147,61 +146,4 @@ int vault_perm_check_fd(int fd, const char *path, uid_t owner, mode_t forbidden,
         return VAULT_EPERM;
     }
     return vault_perm_check_st(&st, path, 0, owner, (gid_t)-1, forbidden, err, errlen);
-}
-
-/* vault_perm_actor - the person acting */
-void vault_perm_actor(char *buf, size_t len, uid_t *via)
-{
-    uid_t uid = getuid();
-    const char *sudo = getenv("SUDO_USER");
-    if (via)
-        *via = uid;
-    /* sudo sets SUDO_USER; a plain user cannot gain anything by setting it
-     * because the vault's files only open for its owner or root. */
-    if (sudo && *sudo && strlen(sudo) < len) {
-        for (const char *p = sudo; *p; p++)
-            if ((unsigned char)*p <= ' ' || *p == '"' || *p == '\\' || *p == 0x7f)
-                goto real;
-        snprintf(buf, len, "%s", sudo);
-        return;
-    }
-real:
-    vault_perm_user_name(uid, buf, len);
-}
-
-/* vault_perm_check_actor - root or a member of the vault's group */
-int vault_perm_check_actor(const char *actor, gid_t gid, const char *group,
-                           char *err, size_t errlen)
-{
-    char *tmp = malloc(VAULT_PERM_PWBUF);
-    gid_t *groups = malloc(VAULT_PERM_GROUPS * sizeof(*groups));
-    int rc = VAULT_EPERM;
-    struct passwd pw, *res = NULL;
-    if (!tmp || !groups) {
-        snprintf(err, errlen, "out of memory");
-        rc = VAULT_ENOMEM;
-        goto done;
-    }
-    if (getpwnam_r(actor, &pw, tmp, VAULT_PERM_PWBUF, &res) != 0 || !res) {
-        snprintf(err, errlen, "access refused: user '%s' is unknown", actor);
-        goto done;
-    }
-    if (res->pw_uid == 0) {
-        rc = 0;
-        goto done;
-    }
-    int n = VAULT_PERM_GROUPS;
-    if (getgrouplist(res->pw_name, res->pw_gid, groups, &n) < 0)
-        n = 0;
-    for (int i = 0; i < n; i++)
-        if (groups[i] == gid) {
-            rc = 0;
-            goto done;
-        }
-    snprintf(err, errlen, "access refused: %s is not a member of the vault group %s",
-             actor, group);
-done:
-    free(tmp);
-    free(groups);
-    return rc;
 }

@@ -7,17 +7,18 @@
  *	user, carry that group, give nothing to others and no write to the
  *	group; files must be 0600 (the index and originals) or at most 0640
  *	(the audit log). The CSIRT command runs as the vault's user (sudo
- *	-u) or root; the person behind it (SUDO_USER, else the real user)
- *	must be root or a member of the group.
+ *	-u) or root; who the person behind it is, and what they may do, is
+ *	vault/identity.h's.
  */
 #ifndef MUGAI_VAULT_PERM_H
 #define MUGAI_VAULT_PERM_H
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "vault/identity.h"
 #include "vault/vault.h"
 
-#define VAULT_PERM_ACTOR_SIZE	256
+#define VAULT_PERM_ACTOR_SIZE	(IDENTITY_NAME_SIZE + 16)	/* "console:" + name */
 
 /*
  * vault_perm_resolve - the owner's uid (c->owner, or the effective uid
@@ -39,18 +40,7 @@ int vault_perm_check_path(const char *path, int want_dir, uid_t owner, gid_t gid
 int vault_perm_check_fd(int fd, const char *path, uid_t owner, mode_t forbidden,
                         char *err, size_t errlen);
 
-/*
- * vault_perm_actor - the person acting: SUDO_USER when the process runs
- *	as root or as the vault's owner through sudo, else the real user's
- *	name (or "uid:N"). *via gets the real uid.
- */
-void vault_perm_actor(char *buf, size_t len, uid_t *via);
-
-/*
- * vault_perm_check_actor - 0 when actor is root or a member of gid;
- *	VAULT_EPERM with err otherwise
- */
-int vault_perm_check_actor(const char *actor, gid_t gid, const char *group,
-                           char *err, size_t errlen);
+/* vault_perm_user_name - name of uid into buf, or "uid:N" */
+void vault_perm_user_name(uid_t uid, char *buf, size_t len);
 
 #endif

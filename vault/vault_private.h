@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <sys/types.h>
+#include "vault/audit.h"
 #include "vault/vault.h"
 #include "vault/vault_perm.h"
 
@@ -17,9 +18,14 @@ struct vault {
     pthread_mutex_t lock;
     uid_t	owner;
     gid_t	gid;
-    uid_t	uid;		/* real uid of the process, recorded */
+    uid_t	uid;		/* the acting person's uid, recorded */
     char	actor[VAULT_PERM_ACTOR_SIZE];
+    vault_identity who;		/* the acting person */
     char	dbpath[VAULT_PATH_SIZE];
+    char	audit_path[VAULT_PATH_SIZE];	/* as recorded in the index */
+    char	keypath[VAULT_PATH_SIZE];
+    unsigned char key[AUDIT_KEY_SIZE];
+    int		has_key;
     char	err[VAULT_ERR_SIZE];
 };
 

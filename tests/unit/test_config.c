@@ -134,7 +134,8 @@ static void test_table_verify(void **state)
 	"types", "shortcut", "types", "disk_image", "types", "onenote",
 	"types", "chm", "types", "installer", "types", "java",
 	"types", "encrypted", "types", "other", "types", "spoofed",
-	"vault", "dir", "vault", "group", "vault", "owner", "vault", "audit_log",
+	"vault", "dir", "vault", "group", "vault", "owner",
+	"vault", "requester_group", "vault", "approver_group", "vault", "audit_log",
 	"vault", "retention_days", "vault", "release_host", "vault", "release_port",
 	"vault", "release_timeout", "vault", "busy_timeout",
     };
