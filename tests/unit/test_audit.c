@@ -26,7 +26,7 @@ static int audit_setup(void **state)
     for (int i = 0; i < 5; i++) {
         char detail[64];
         snprintf(detail, sizeof(detail), "record %d", i + 1);
-        if (audit_append(f->path, (gid_t)-1, "alice", 1000, actions[i], "20250401-7KQ2M9TX",
+        if (audit_append(f->path, (gid_t)-1, NULL, "alice", 1000, actions[i], "20250401-7KQ2M9TX",
                          detail, 1000, err, sizeof(err)) != 0)
             return -1;
     }
@@ -83,7 +83,7 @@ static void test_intact(void **state)
 {
     audit_fixture *f = *state;
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 0);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 0);
     assert_int_equal(rep.records, 5);
     assert_int_equal(rep.problem, AUDIT_INTACT);
     size_t n;
@@ -106,7 +106,7 @@ static void test_edit_one_byte(void **state)
     audit_write_lines(f->path, lines, n);
     audit_free_lines(lines, n);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 1);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 1);
     assert_int_equal(rep.problem, AUDIT_EDITED);
     assert_int_equal(rep.seq, 3);
     assert_int_equal(rep.line, 3);
@@ -123,7 +123,7 @@ static void test_delete_record(void **state)
     audit_write_lines(f->path, lines, n);
     audit_free_lines(lines, n);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 1);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 1);
     assert_int_equal(rep.problem, AUDIT_DELETED);
     assert_int_equal(rep.seq, 3);
     assert_true(strstr(rep.what, "record 3 is missing") != NULL);
@@ -140,7 +140,7 @@ static void test_swap_records(void **state)
     audit_write_lines(f->path, lines, n);
     audit_free_lines(lines, n);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 1);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 1);
     assert_int_equal(rep.problem, AUDIT_REORDERED);
     assert_int_equal(rep.line, 2);
     assert_int_equal(rep.seq, 3);
@@ -165,7 +165,7 @@ static void test_edit_with_rehash(void **state)
     audit_write_lines(f->path, lines, n);
     audit_free_lines(lines, n);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 1);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 1);
     assert_int_equal(rep.problem, AUDIT_CHAIN);
     assert_int_equal(rep.seq, 4);
     assert_true(strstr(rep.what, "record 3 was edited") != NULL);
@@ -181,7 +181,7 @@ static void test_truncate_end(void **state)
     audit_write_lines(f->path, lines, n);
     audit_free_lines(lines, n);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 1);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 1);
     assert_int_equal(rep.problem, AUDIT_TRUNCATED);
     assert_int_equal(rep.seq, 5);
 }
@@ -193,7 +193,7 @@ static void test_head_removed(void **state)
     snprintf(head, sizeof(head), "%s.head", f->path);
     assert_int_equal(unlink(head), 0);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 1);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 1);
     assert_int_equal(rep.problem, AUDIT_HEAD);
 }
 
@@ -201,7 +201,7 @@ static void test_escaping_and_continue(void **state)
 {
     audit_fixture *f = *state;
     char err[512];
-    assert_int_equal(audit_append(f->path, (gid_t)-1, "bob\"x", 0, "view", "id",
+    assert_int_equal(audit_append(f->path, (gid_t)-1, NULL, "bob\"x", 0, "view", "id",
                                   "line\nbreak \x1b[31m \xff tab\t\"q\"", 1000, err, sizeof(err)), 0);
     size_t n;
     char **lines = audit_lines(f->path, &n);
@@ -211,7 +211,7 @@ static void test_escaping_and_continue(void **state)
     assert_true(strstr(lines[5], "\"seq\":6,") != NULL);
     audit_free_lines(lines, n);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 0);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 0);
     assert_int_equal(rep.records, 6);
 }
 
@@ -222,11 +222,11 @@ static void test_incomplete_tail_refused(void **state)
     fputs("{\"seq\":6,\"time\":", fp);
     fclose(fp);
     char err[512];
-    assert_int_equal(audit_append(f->path, (gid_t)-1, "alice", 0, "view", "id", "", 1000,
+    assert_int_equal(audit_append(f->path, (gid_t)-1, NULL, "alice", 0, "view", "id", "", 1000,
                                   err, sizeof(err)), -1);
     assert_true(strstr(err, "incomplete") != NULL);
     audit_report rep;
-    assert_int_equal(audit_verify(f->path, &rep), 1);
+    assert_int_equal(audit_verify(f->path, NULL, &rep), 1);
     assert_int_equal(rep.problem, AUDIT_MALFORMED);
     assert_int_equal(rep.line, 6);
 }
@@ -235,13 +235,103 @@ static void test_missing_log(void **state)
 {
     (void)state;
     audit_report rep;
-    assert_int_equal(audit_verify("/nonexistent/mugai/audit.log", &rep), -1);
+    assert_int_equal(audit_verify("/nonexistent/mugai/audit.log", NULL, &rep), -1);
     assert_true(strstr(rep.what, "No such file") != NULL);
+}
+
+/* audit_keyed - a chain of n records whose head is authenticated by key */
+static void audit_keyed(const char *path, const unsigned char *key, int n, const char *what)
+{
+    char err[512];
+    for (int i = 0; i < n; i++)
+        assert_int_equal(audit_append(path, (gid_t)-1, key, "mugai", 110, "store",
+                                      "20250401-7KQ2M9TX", what, 1000, err, sizeof(err)), 0);
+}
+
+static void test_keyed_head(void **state)
+{
+    audit_fixture *f = *state;
+    unsigned char key[AUDIT_KEY_SIZE], other[AUDIT_KEY_SIZE];
+    char path[160];
+    audit_report rep;
+    memset(key, 0x5a, sizeof(key));
+    memset(other, 0xa5, sizeof(other));
+    snprintf(path, sizeof(path), "%s/keyed.log", f->dir);
+    audit_keyed(path, key, 3, "virus=Eicar sha256=aa");
+    assert_int_equal(audit_verify(path, key, &rep), 0);
+    assert_int_equal(rep.authenticated, 1);
+    assert_true(strstr(rep.what, "authenticated") != NULL);
+    /* without the key only the chain is checked, and it says so */
+    assert_int_equal(audit_verify(path, NULL, &rep), 0);
+    assert_int_equal(rep.authenticated, 0);
+    /* another key does not verify it */
+    assert_int_equal(audit_verify(path, other, &rep), 1);
+    assert_int_equal(rep.problem, AUDIT_FORGED);
+}
+
+/* The whole chain rewritten by someone who can write the log and its
+ * head but not read the key: a consistent chain, head and all, that
+ * no longer says there was a virus. */
+static void test_rewrite_without_key(void **state)
+{
+    audit_fixture *f = *state;
+    unsigned char key[AUDIT_KEY_SIZE];
+    char path[160], forged[160], cmd[1024];
+    audit_report rep;
+    memset(key, 0x5a, sizeof(key));
+    snprintf(path, sizeof(path), "%s/keyed.log", f->dir);
+    snprintf(forged, sizeof(forged), "%s/forged.log", f->dir);
+    audit_keyed(path, key, 3, "virus=Eicar sha256=aa");
+    audit_keyed(forged, NULL, 3, "sha256=aa");		/* no key: a plain head */
+    snprintf(cmd, sizeof(cmd), "mv '%s' '%s' && mv '%s.head' '%s.head'", forged, path, forged, path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(audit_verify(path, NULL, &rep), 0);	/* a consistent chain ... */
+    assert_int_equal(audit_verify(path, key, &rep), 1);	/* ... that the key does not vouch for */
+    assert_int_equal(rep.problem, AUDIT_FORGED);
+    assert_string_equal(audit_problem_name(rep.problem), "not authenticated");
+
+    /* a MAC guessed or copied from an older head does not fit either */
+    audit_keyed(path, NULL, 1, "x");
+    FILE *h;
+    char hp[200], line[300];
+    snprintf(hp, sizeof(hp), "%s.head", path);
+    assert_non_null(h = fopen(hp, "r"));
+    assert_non_null(fgets(line, sizeof(line), h));
+    fclose(h);
+    line[strcspn(line, "\n")] = 0;
+    assert_non_null(h = fopen(hp, "w"));
+    fprintf(h, "%s 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", line);
+    fclose(h);
+    assert_int_equal(audit_verify(path, key, &rep), 1);
+    assert_int_equal(rep.problem, AUDIT_FORGED);
+}
+
+/* audit_walk_cb - collect actions and details */
+static int audit_walk_cb(const audit_record *r, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 1024 - n, "%llu:%s:%s:%s|", r->seq, r->actor, r->action, r->detail);
+    return 0;
+}
+
+static void test_walk_unescapes(void **state)
+{
+    audit_fixture *f = *state;
+    char err[512], out[1024] = "";
+    assert_int_equal(audit_append(f->path, (gid_t)-1, NULL, "bob\"x", 0, "view", "id",
+                                  "quote \" back \\ tab\t 日本語", 1000, err, sizeof(err)), 0);
+    assert_int_equal(audit_walk(f->path, audit_walk_cb, out), 0);
+    assert_true(strstr(out, "1:alice:store:record 1|") != NULL);
+    assert_true(strstr(out, "6:bob\"x:view:quote \" back \\ tab\t 日本語|") != NULL);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_keyed_head, audit_setup, audit_teardown),
+        cmocka_unit_test_setup_teardown(test_rewrite_without_key, audit_setup, audit_teardown),
+        cmocka_unit_test_setup_teardown(test_walk_unescapes, audit_setup, audit_teardown),
         cmocka_unit_test_setup_teardown(test_intact, audit_setup, audit_teardown),
         cmocka_unit_test_setup_teardown(test_edit_one_byte, audit_setup, audit_teardown),
         cmocka_unit_test_setup_teardown(test_delete_record, audit_setup, audit_teardown),

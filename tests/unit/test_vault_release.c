@@ -168,22 +168,46 @@ static const char msg[] =
     ".\n"
     "last line without newline";
 
+/* Two people of a console, and the same person as tanaka under another spelling. */
+static vault_identity tanaka, suzuki, tanaka2, clerk;
+
+/* rl_people - the identities the tests release with */
+static void rl_people(void)
+{
+    assert_int_equal(identity_console(&tanaka, "tanaka", 1001, IDENTITY_ROLE_REQUEST), 0);
+    assert_int_equal(identity_console(&suzuki, "suzuki", 1002, IDENTITY_ROLE_APPROVE), 0);
+    assert_int_equal(identity_console(&tanaka2, "Tanaka.", 1001, IDENTITY_ROLE_APPROVE), 0);
+    assert_int_equal(identity_console(&clerk, "clerk", 1003, IDENTITY_ROLE_REQUEST), 0);
+}
+
 static void test_release_rules(void **state)
 {
     tv_fixture *f = *state;
     char id[VAULT_ID_SIZE], why[512], reply[256];
+    rl_people();
     assert_int_equal(tv_store(f, msg, "attacker@example.com", "taro@city.example.lg.jp",
                               "quarantine", "Eicar-Test-Signature", 0, id), 0);
     vault_item it;
     assert_int_equal(vault_get(f->v, id, &it), 0);
-    release_request rq = { .id = id, .requester = "Tanaka", .approver = " tanaka ",
-                           .reason = "needed for the tender" };
+    /* the same uid under another name is the same person */
+    release_request rq = { .id = id, .request = 1, .requester = &tanaka, .approver = &tanaka2,
+                           .reason = "needed for the tender", .approval = "checked",
+                           .confirm_virus = 1 };
     assert_int_equal(release_check(&it, &rq, why, sizeof(why)), VAULT_EREFUSED);
     assert_true(strstr(why, "another person") != NULL);
-    rq.approver = "suzuki";
+    /* an approver without the approver role */
+    rq.approver = &clerk;
+    assert_int_equal(release_check(&it, &rq, why, sizeof(why)), VAULT_EREFUSED);
+    assert_true(strstr(why, "may not approve") != NULL);
+    /* a virus: confirmation and the approver's own reason, both */
+    rq.approver = &suzuki;
+    rq.confirm_virus = 0;
     assert_int_equal(release_check(&it, &rq, why, sizeof(why)), VAULT_EREFUSED);
     assert_true(strstr(why, "virus Eicar-Test-Signature") != NULL);
-    rq.force = 1;
+    rq.confirm_virus = 1;
+    rq.approval = " ";
+    assert_int_equal(release_check(&it, &rq, why, sizeof(why)), VAULT_EREFUSED);
+    rq.approval = "sample for the police";
     assert_int_equal(release_check(&it, &rq, why, sizeof(why)), 0);
     rq.reason = "  ";
     assert_int_equal(release_check(&it, &rq, why, sizeof(why)), VAULT_EREFUSED);
@@ -194,14 +218,15 @@ static void test_release_rules(void **state)
 
     /* release_run refuses the same way, and records the refusal; nothing is sent */
     rl_reopen(f, 1, 1000);
-    release_request same = { .id = id, .requester = "sato", .approver = "SATO", .reason = "x",
-                             .force = 1 };
+    release_request same = { .id = id, .request = 1, .requester = &tanaka, .approver = &tanaka2,
+                             .reason = "x", .approval = "y", .confirm_virus = 1 };
     assert_int_equal(release_run(f->v, &same, reply, sizeof(reply)), VAULT_EREFUSED);
-    release_request noforce = { .id = id, .requester = "sato", .approver = "ito", .reason = "x" };
+    release_request noforce = { .id = id, .request = 1, .requester = &tanaka,
+                                .approver = &suzuki, .reason = "x" };
     assert_int_equal(release_run(f->v, &noforce, reply, sizeof(reply)), VAULT_EREFUSED);
-    assert_true(strstr(vault_error(f->v), "--force") != NULL);
+    assert_true(strstr(vault_error(f->v), "--confirm-virus") != NULL);
     assert_true(tv_file_contains(f->audit, "\"action\":\"release-refused\""));
-    assert_false(tv_file_contains(f->audit, "\"action\":\"release-request\""));
+    assert_false(tv_file_contains(f->audit, "\"action\":\"release-start\""));
 }
 
 static void test_release_smtp(void **state)
@@ -213,7 +238,8 @@ static void test_release_smtp(void **state)
                               "quarantine", NULL, 0, id), 0);
     ls_start(&l, LS_NORMAL);
     rl_reopen(f, l.port, 2000);
-    release_request rq = { .id = id, .requester = "tanaka", .approver = "suzuki",
+    rl_people();
+    release_request rq = { .id = id, .request = 7, .requester = &tanaka, .approver = &suzuki,
                            .reason = "false positive, confirmed by CSIRT" };
     int rc = release_run(f->v, &rq, reply, sizeof(reply));
     ls_stop(&l);
@@ -237,22 +263,28 @@ static void test_release_smtp(void **state)
     snprintf(dbpath, sizeof(dbpath), "%s/index.sqlite", f->dir);
     assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT requester, approver, reason, forced, result"
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT requester, approver, reason, forced, result,"
+                                        " request, requester_uid, approver_uid"
                                         " FROM releases WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "tanaka");
     assert_string_equal((const char *)sqlite3_column_text(st, 1), "suzuki");
+    assert_int_equal(sqlite3_column_int(st, 5), 7);
+    assert_int_equal(sqlite3_column_int(st, 6), 1001);
+    assert_int_equal(sqlite3_column_int(st, 7), 1002);
     assert_int_equal(sqlite3_column_int(st, 3), 0);
     assert_true(strstr((const char *)sqlite3_column_text(st, 4), "sent: 250") != NULL);
     sqlite3_finalize(st);
     sqlite3_close(db);
-    assert_true(tv_file_contains(f->audit, "\"action\":\"release-request\""));
+    assert_true(tv_file_contains(f->audit, "\"action\":\"release-start\""));
     assert_true(tv_file_contains(f->audit, "\"action\":\"release\""));
-    assert_true(tv_file_contains(f->audit, "approver=suzuki forced=no"));
+    assert_true(tv_file_contains(f->audit, "request=7 requester=console:tanaka (uid 1001) "
+                                 "approver=console:suzuki (uid 1002) virus_confirmed=no"));
     audit_report rep;
-    assert_int_equal(audit_verify(f->audit, &rep), 0);
-    assert_int_equal(rep.records, 3);
+    assert_int_equal(audit_verify(f->audit, vault_audit_key(f->v), &rep), 0);
+    assert_int_equal(rep.records, 4);	/* audit-key, store, release-start, release */
+    assert_int_equal(rep.authenticated, 1);
     ls_free(&l);
 }
 
@@ -265,13 +297,16 @@ static void test_release_virus_forced(void **state)
                               "reject", "Eicar-Test-Signature", 0, id), 0);
     ls_start(&l, LS_NORMAL);
     rl_reopen(f, l.port, 2000);
-    release_request rq = { .id = id, .requester = "tanaka", .approver = "ciso",
-                           .reason = "sample for the police", .force = 1 };
+    rl_people();
+    release_request rq = { .id = id, .request = 2, .requester = &tanaka, .approver = &suzuki,
+                           .reason = "sample for the police", .approval = "police request 12",
+                           .confirm_virus = 1 };
     int rc = release_run(f->v, &rq, reply, sizeof(reply));
     ls_stop(&l);
     assert_int_equal(rc, 0);
     assert_true(l.got_data);
-    assert_true(tv_file_contains(f->audit, "forced=yes"));
+    assert_true(tv_file_contains(f->audit, "virus_confirmed=yes reason=sample for the police "
+                                 "approval=police request 12"));
     ls_free(&l);
 }
 
@@ -284,7 +319,9 @@ static void test_release_rcpt_rejected(void **state)
                               "quarantine", NULL, 0, id), 0);
     ls_start(&l, LS_REJECT_RCPT);
     rl_reopen(f, l.port, 2000);
-    release_request rq = { .id = id, .requester = "tanaka", .approver = "suzuki", .reason = "x" };
+    rl_people();
+    release_request rq = { .id = id, .request = 3, .requester = &tanaka, .approver = &suzuki,
+                           .reason = "x" };
     int rc = release_run(f->v, &rq, reply, sizeof(reply));
     ls_stop(&l);
     ls_free(&l);
@@ -293,7 +330,7 @@ static void test_release_rcpt_rejected(void **state)
     assert_false(l.got_data);
     assert_true(tv_file_contains(f->audit, "\"action\":\"release-failed\""));
     audit_report rep;
-    assert_int_equal(audit_verify(f->audit, &rep), 0);
+    assert_int_equal(audit_verify(f->audit, vault_audit_key(f->v), &rep), 0);
 }
 
 static void test_release_timeout(void **state)
@@ -304,7 +341,9 @@ static void test_release_timeout(void **state)
     assert_int_equal(tv_store(f, msg, "a@example.com", "b@example.jp", "quarantine", NULL, 0, id), 0);
     ls_start(&l, LS_SILENT);
     rl_reopen(f, l.port, 1000);
-    release_request rq = { .id = id, .requester = "tanaka", .approver = "suzuki", .reason = "x" };
+    rl_people();
+    release_request rq = { .id = id, .request = 3, .requester = &tanaka, .approver = &suzuki,
+                           .reason = "x" };
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = release_run(f->v, &rq, reply, sizeof(reply));
@@ -331,7 +370,9 @@ static void test_release_no_listener(void **state)
     unsigned port = ntohs(sa.sin_port);
     close(s);
     rl_reopen(f, port, 1000);
-    release_request rq = { .id = id, .requester = "tanaka", .approver = "suzuki", .reason = "x" };
+    rl_people();
+    release_request rq = { .id = id, .request = 3, .requester = &tanaka, .approver = &suzuki,
+                           .reason = "x" };
     assert_int_equal(release_run(f->v, &rq, reply, sizeof(reply)), VAULT_EFAIL);
     assert_true(strstr(vault_error(f->v), "cannot connect") != NULL);
 }
