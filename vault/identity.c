@@ -19,8 +19,9 @@
 #define IDENTITY_PWBUF		16384
 #define IDENTITY_GROUPS		1024
 
-/* identity_parent_is_sudo - 1 when the parent process is sudo running as root */
-static int identity_parent_is_sudo(void)
+/* identity_parent_is_sudo - 1 when the parent process is sudo with root's
+ *	rights, *ruid its real uid: the user who ran it, as the kernel says */
+static int identity_parent_is_sudo(uid_t *ruid)
 {
     char path[64], line[256], name[64] = "";
     int uid_ok = 0;
@@ -32,8 +33,11 @@ static int identity_parent_is_sudo(void)
         unsigned long r, e, s, fs;
         if (!strncmp(line, "Name:", 5))
             sscanf(line + 5, "%63s", name);
-        else if (!strncmp(line, "Uid:", 4) && sscanf(line + 4, "%lu %lu %lu %lu", &r, &e, &s, &fs) == 4)
-            uid_ok = r == 0 && e == 0;	/* a user cannot give itself a root parent */
+        else if (!strncmp(line, "Uid:", 4) &&
+                 sscanf(line + 4, "%lu %lu %lu %lu", &r, &e, &s, &fs) == 4) {
+            uid_ok = e == 0;	/* a user cannot give itself a privileged parent */
+            *ruid = (uid_t)r;
+        }
     }
     fclose(f);
     return uid_ok && strcmp(name, "sudo") == 0;
@@ -56,8 +60,9 @@ static uid_t identity_sudo_uid(void)
 /* identity_sudo_caller - SUDO_UID, when sudo started this process */
 int identity_sudo_caller(uid_t *uid)
 {
-    uid_t su = identity_sudo_uid();
-    if (su == IDENTITY_UID_NONE || !identity_parent_is_sudo())
+    uid_t su = identity_sudo_uid(), ruid = IDENTITY_UID_NONE;
+    /* SUDO_UID must name the user the kernel says started sudo */
+    if (su == IDENTITY_UID_NONE || !identity_parent_is_sudo(&ruid) || ruid != su)
         return 0;
     *uid = su;
     return 1;

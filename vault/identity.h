@@ -12,9 +12,10 @@
  *	sudo: a caller can set any environment variable, so SUDO_UID is
  *	believed only when all of this holds: the real uid is root or the
  *	vault's owner (the two accounts the documented sudo rules run the
- *	command as; whoever is either already owns the vault's files), and
- *	the parent process is sudo itself, running as root. Then the
- *	identity is SUDO_UID's user. Otherwise the identity is the real
+ *	command as; whoever is either already owns the vault's files), the
+ *	parent process is sudo itself with root's rights (a user cannot
+ *	give itself a privileged parent), and that sudo's real uid, which
+ *	the kernel keeps, is SUDO_UID. Then the identity is SUDO_UID's user. Otherwise the identity is the real
  *	user (getuid()), whatever the environment says: root run directly
  *	acts as root, and the vault's owner run directly acts as itself.
  *

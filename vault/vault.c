@@ -214,12 +214,19 @@ static int vault_audit_path(vault *v, char *err, size_t errlen)
 }
 
 /*
- * vault_key_load - read DIR/audit.key (0600, the owner's), or create it
- *	when missing; 1 when created, 0 when read, or a VAULT_E* code
+ * vault_key_load - read the audit key LOG.key (0600, the owner's; beside
+ *	the chain it authenticates, so vaults that share a log share its
+ *	key), or create it when missing; 1 when created, 0 when read, or a
+ *	VAULT_E* code
  */
 static int vault_key_load(vault *v, char *err, size_t errlen)
 {
-    snprintf(v->keypath, sizeof(v->keypath), "%s/audit.key", v->cfg.dir);
+    if (strlen(v->audit_path) + 5 > sizeof(v->keypath)) {
+        snprintf(err, errlen, "audit log path %s too long", v->audit_path);
+        return VAULT_EFAIL;
+    }
+    memcpy(v->keypath, v->audit_path, strlen(v->audit_path));
+    memcpy(v->keypath + strlen(v->audit_path), ".key", 5);
     for (int tries = 0; tries < 2; tries++) {
         int fd = open(v->keypath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd >= 0) {

@@ -4,12 +4,188 @@
 #	With the gateway of run.sh running: EICAR refused 550 5.7.1 naming a
 #	vault ID that `mugai quarantine list/show/export` find; a mail with
 #	an attachment delivered with the vault ID in its notice and its
-#	original kept; `mugai quarantine release` re-injecting that original
-#	through the LGWAN-side instance (no milter), arriving with
-#	X-Mugai-Released; a signature added to the database directory while
-#	mail flows judging the next mail; `mugai audit verify`; a full vault
-#	disk (a small tmpfs, swapped in by a reload) tempfailing a mail that
-#	must be kept, with nothing delivered.
+#	original kept; a release asked for by one real user and approved by
+#	another (test users made here, running the command through sudo as
+#	the vault's owner), re-injected through the LGWAN-side instance (no
+#	milter), arriving with X-Mugai-Released; the requester unable to
+#	approve, users outside the groups unable to ask or decide; no
+#	option or configuration of theirs moving the audit chain; a
+#	signature added to the database directory while mail flows judging
+#	the next mail; `mugai audit verify`, which also finds rows deleted
+#	from the index, a cleared virus flag and a chain rewritten without
+#	the vault's key; a full vault disk (a small tmpfs, swapped in by a
+#	reload) tempfailing a mail that must be kept, with nothing delivered.
+
+VAULT_PEOPLE="mugaitest-alice mugaitest-bob mugaitest-eve"
+VAULT_APPROVERS=mugaitest-approvers
+VAULT_SUDOERS=/etc/sudoers.d/mugaitest-vault
+
+# vault_people_remove - the test users, their group and sudo rule, gone
+vault_people_remove() {
+    rm -f "$VAULT_SUDOERS"
+    for u in $VAULT_PEOPLE; do
+        id "$u" >/dev/null 2>&1 && userdel "$u" >/dev/null 2>&1
+    done
+    getent group "$VAULT_APPROVERS" >/dev/null && groupdel "$VAULT_APPROVERS" >/dev/null 2>&1
+    return 0
+}
+
+# vault_people OWNER GROUP - alice may ask (GROUP), bob may ask and
+# approve (GROUP and the approvers' group), eve is in no group; sudo lets
+# each run build/mugai as OWNER, as a site's rule would
+vault_people() {
+    vault_people_remove
+    groupadd --system "$VAULT_APPROVERS" || return 1
+    for spec in "mugaitest-alice:$2" "mugaitest-bob:$2,$VAULT_APPROVERS" "mugaitest-eve:"; do
+        u=${spec%%:*}; g=${spec#*:}
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+            ${g:+-G "$g"} "$u" || return 1
+    done
+    printf '%s ALL=(%s) NOPASSWD: %s/build/mugai\n' "$(echo $VAULT_PEOPLE | tr ' ' ,)" "$1" \
+        "$ROOT" > "$VAULT_SUDOERS.new"
+    chmod 0440 "$VAULT_SUDOERS.new"
+    visudo -cqf "$VAULT_SUDOERS.new" && mv "$VAULT_SUDOERS.new" "$VAULT_SUDOERS"
+}
+
+# as USER ARGS... - `mugai ARGS` run by USER through sudo as the vault's owner
+as() {
+    u=$1; shift
+    runuser -u "$u" -- sudo -n -u "$owner" "$ROOT/build/mugai" "$@"
+}
+
+# request_no FILE - the request number printed by `quarantine request`
+request_no() { sed -n 's/^request \([0-9]*\) .*/\1/p' "$1"; }
+
+# forge_chain LOG ID - rewrite the whole chain, consistently, without the
+# vault's key: the store record of ID loses its virus
+forge_chain() {
+    runuser -u "$owner" -- python3 - "$1" "$2" <<'PY'
+import hashlib, re, sys
+log, vid = sys.argv[1], sys.argv[2]
+out, prev = [], "0" * 64
+for line in open(log, encoding="utf-8").read().splitlines():
+    body = line[:line.index(',"prev":"')]
+    if '"action":"store"' in body and '"id":"%s"' % vid in body:
+        body = re.sub(r' virus=[^ "]*', "", body)
+    rec = body + ',"prev":"%s"' % prev
+    prev = hashlib.sha256(rec.encode()).hexdigest()
+    out.append(rec + ',"hash":"%s"}' % prev)
+open(log, "w", encoding="utf-8").write("\n".join(out) + "\n")
+open(log + ".head", "w").write("%d %s\n" % (len(out), prev))
+PY
+}
+
+# phase_vault_people AID - two people for a release, and no side door
+phase_vault_people() {
+    aid=$1
+    alog=$T/audit/audit.log
+    vgroup=$(awk '/^\[/ { v = ($0 == "[vault]") } v && $1 == "group" { print $3 }' "$MUGAI_CONF")
+    if ! vault_people "$owner" "$vgroup"; then
+        bad "vault: cannot create the test users"
+        return
+    fi
+    # eve, in no group, can neither ask nor decide
+    as mugaitest-eve quarantine -c "$MUGAI_CONF" request "$aid" --reason eve > "$T/out" 2>&1
+    [ $? = 77 ] || bad "vault: eve (no group) could ask for a release: $(cat "$T/out")"
+    # bob asks, and cannot approve his own request, whatever the environment says
+    as mugaitest-bob quarantine -c "$MUGAI_CONF" request "$aid" --reason "bob asks" > "$T/out" 2>&1 \
+        || bad "vault: bob's request failed: $(cat "$T/out")"
+    rb=$(request_no "$T/out")
+    as mugaitest-bob quarantine -c "$MUGAI_CONF" approve "$rb" > "$T/out" 2>&1 \
+        && bad "vault: bob approved his own request"
+    grep -q "was made by mugaitest-bob" "$T/out" || bad "vault: self-approval: $(cat "$T/out")"
+    runuser -u mugaitest-bob -- env SUDO_UID="$(id -u mugaitest-alice)" SUDO_USER=mugaitest-alice \
+        sudo -n -u "$owner" "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" approve "$rb" \
+        > "$T/out" 2>&1 && bad "vault: bob approved his own request claiming to be alice"
+    grep -q "was made by mugaitest-bob" "$T/out" || bad "vault: bob as alice: $(cat "$T/out")"
+    # an environment is no identity: the vault's owner run directly (not
+    # by sudo) with SUDO_UID set is still itself
+    runuser -u "$owner" -- env SUDO_UID="$(id -u mugaitest-alice)" SUDO_USER=mugaitest-alice \
+        "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" approve "$rb" > "$T/out" 2>&1 \
+        && bad "vault: the vault's owner approved as alice through its environment"
+    grep -q "^mugai: $owner may not decide" "$T/out" || bad "vault: owner as alice: $(cat "$T/out")"
+    # neither eve nor alice (no approver) may decide
+    as mugaitest-eve quarantine -c "$MUGAI_CONF" deny "$rb" > "$T/out" 2>&1
+    [ $? = 77 ] || bad "vault: eve could decide on a request: $(cat "$T/out")"
+    as mugaitest-alice quarantine -c "$MUGAI_CONF" deny "$rb" > "$T/out" 2>&1
+    [ $? = 77 ] || bad "vault: alice (no approver) could decide on a request: $(cat "$T/out")"
+    grep -q '"actor":"mugaitest-bob".*"action":"decision-refused"' "$alog" \
+        || bad "vault: the refused self-approval is not in the audit chain"
+
+    # alice asks, bob approves: the release goes through the LGWAN-side instance
+    clear_maildir
+    as mugaitest-alice quarantine -c "$MUGAI_CONF" request "$aid" --reason "postfix test" \
+        > "$T/out" 2>&1 || bad "vault: alice's request failed: $(cat "$T/out")"
+    ra=$(request_no "$T/out")
+    if as mugaitest-bob quarantine -c "$MUGAI_CONF" approve "$ra" --reason checked \
+        > "$T/release" 2>&1; then
+        wait_count 1 30
+        grep -l "^X-Mugai-Released: $aid" "$MAILDIR"/new/* >/dev/null 2>&1 \
+            || bad "vault: released original did not arrive with X-Mugai-Released"
+        say "vault: $aid asked for by alice (request $ra), approved by bob, arrived with X-Mugai-Released"
+    else
+        bad "vault: release failed: $(cat "$T/release")"
+    fi
+    ua=$(id -u mugaitest-alice); ub=$(id -u mugaitest-bob)
+    for act in approve release; do
+        grep "\"action\":\"$act\"" "$alog" | grep -q "requester=mugaitest-alice (uid $ua) approver=mugaitest-bob (uid $ub)" \
+            || bad "vault: the $act record does not name both users"
+    done
+    # the one-person form is gone
+    "$cli" quarantine -c "$MUGAI_CONF" release "$aid" --requester alice --approver bob \
+        --reason x > /dev/null 2>&1 && bad "vault: the old release command still works"
+
+    # no side door: another log, another config, another vault
+    before=$(wc -l < "$alog"); items=$(q list | wc -l)
+    as mugaitest-alice quarantine -c "$MUGAI_CONF" --audit-log /tmp/mugaitest-x.log \
+        purge --older-than 1s > "$T/out" 2>&1 && bad "vault: --audit-log was accepted"
+    sed "s|^audit_log = .*|audit_log = $T/alice-audit.log|" "$MUGAI_CONF" > "$T/alice.conf"
+    chown mugaitest-alice "$T/alice.conf"
+    as mugaitest-alice quarantine -c "$T/alice.conf" purge --older-than 1s > "$T/out" 2>&1 \
+        && bad "vault: a configuration of alice's own was accepted"
+    grep -q "refusing configuration" "$T/out" || bad "vault: alice's config: $(cat "$T/out")"
+    as mugaitest-alice quarantine --vault-dir "$T/vault" -c "$MUGAI_CONF" purge --older-than 1s \
+        > "$T/out" 2>&1 && bad "vault: --vault-dir was accepted through sudo"
+    [ "$(q list | wc -l)" = "$items" ] || bad "vault: items went missing through a side door"
+    # a configuration only root can change, naming another log: the vault
+    # still writes to the log it recorded
+    chown root "$T/alice.conf"
+    as mugaitest-alice quarantine -c "$T/alice.conf" list > "$T/out" 2>&1 \
+        || bad "vault: list with a root-owned config failed: $(cat "$T/out")"
+    [ -e "$T/alice-audit.log" ] && bad "vault: a config moved the audit log"
+    [ "$(wc -l < "$alog")" -gt "$before" ] || bad "vault: the audit log did not grow"
+    say "vault: requester cannot approve, outsiders refused, --audit-log/-c/--vault-dir side doors closed"
+}
+
+# phase_vault_evidence EID - the index and the chain against tampering
+phase_vault_evidence() {
+    eid=$1
+    alog=$T/audit/audit.log
+    id mugaitest-alice >/dev/null 2>&1 || return
+    db=$T/vault/index.sqlite
+    av() { as mugaitest-alice audit -c "$MUGAI_CONF" verify > "$T/verify" 2>&1; }
+    sql() { runuser -u "$owner" -- sqlite3 "$db" "$1"; }
+    av || bad "vault: audit verify through sudo: $(cat "$T/verify")"
+    grep -q "head authenticated" "$T/verify" && grep -q "index agrees" "$T/verify" \
+        || bad "vault: audit verify did not check key and index: $(cat "$T/verify")"
+    sql "CREATE TABLE keep AS SELECT * FROM releases; DELETE FROM releases;"
+    av && bad "vault: deleted releases rows went unnoticed"
+    grep -q "releases rows were deleted" "$T/verify" || bad "vault: releases: $(cat "$T/verify")"
+    sql "INSERT INTO releases SELECT * FROM keep; DROP TABLE keep;"
+    virus=$(sql "SELECT virus FROM items WHERE id = '$eid'")
+    sql "UPDATE items SET virus = NULL WHERE id = '$eid'"
+    av && bad "vault: a cleared virus flag went unnoticed"
+    grep -q "virus flag was changed" "$T/verify" || bad "vault: virus flag: $(cat "$T/verify")"
+    sql "UPDATE items SET virus = '$virus' WHERE id = '$eid'"
+    av || bad "vault: the restored index does not verify: $(cat "$T/verify")"
+    cp -p "$alog" "$T/audit.keep"; cp -p "$alog.head" "$T/audit.head.keep"
+    forge_chain "$alog" "$eid"
+    av && bad "vault: a chain rewritten without the key went unnoticed"
+    grep -q "not authenticated" "$T/verify" || bad "vault: rewritten chain: $(cat "$T/verify")"
+    cp -p "$T/audit.keep" "$alog"; cp -p "$T/audit.head.keep" "$alog.head"
+    av || bad "vault: the restored chain does not verify: $(cat "$T/verify")"
+    say "vault: deleted releases rows, a cleared virus flag and a chain rewritten without the key are found"
+}
 
 # reply - send file $2 to $1@lgwan.test as it is; print "CODE TEXT" of the end of data
 reply() {
@@ -54,6 +230,7 @@ PY
 phase_vault() {
     cli=build/mugai
     q() { "$cli" quarantine -c "$MUGAI_CONF" "$@"; }
+    ug=$(sh tools/gateway.sh user); owner=${ug%%:*}
     clear_maildir
 
     # 1. EICAR: 550 5.7.1 with the vault ID; list, show, export find it
@@ -88,19 +265,8 @@ phase_vault() {
         q show "$aid" > "$T/show" 2>&1 || bad "vault: delivered vault ID $aid is not in the vault"
         say "vault: attachment removed, delivered with vault ID $aid, original kept"
 
-        # 3. release through the LGWAN-side instance, which has no milter
-        clear_maildir
-        if q release "$aid" --requester alice --approver bob --reason "postfix test" \
-            > "$T/release" 2>&1; then
-            wait_count 1 30
-            grep -l "^X-Mugai-Released: $aid" "$MAILDIR"/new/* >/dev/null 2>&1 \
-                || bad "vault: released original did not arrive with X-Mugai-Released"
-            say "vault: $aid released by bob for alice, arrived with X-Mugai-Released"
-        else
-            bad "vault: release failed: $(cat "$T/release")"
-        fi
-        q release "$aid" --requester alice --approver alice --reason same > /dev/null 2>&1 \
-            && bad "vault: a release with the requester as approver was accepted"
+        # 3. a release takes two people, identified by the system
+        phase_vault_people "$aid"
     fi
 
     # 4. a signature added while mail flows judges the next mail
@@ -126,13 +292,14 @@ phase_vault() {
     "$cli" audit -c "$MUGAI_CONF" verify > "$T/verify" 2>&1 \
         && say "vault: audit verify: $(tail -n 1 "$T/verify")" \
         || bad "vault: audit verify failed: $(cat "$T/verify")"
+    [ -n "$id" ] && phase_vault_evidence "$id"
+    vault_people_remove
 
     # 6. a full vault disk: tempfail, nothing delivered
     clear_maildir
-    owner=$(sh tools/gateway.sh user)
     mkdir -p "$T/vaultfull"
     if mount -t tmpfs -o size=256k,mode=2750 mugai-test-vault "$T/vaultfull" 2>/dev/null; then
-        chown "$owner" "$T/vaultfull"
+        chown "$ug" "$T/vaultfull"
         cp "$MUGAI_CONF" "$T/mugai.conf.orig"
         sed -i "s|^dir = .*|dir = $T/vaultfull|" "$MUGAI_CONF"
         kill -USR1 "$(milter_pid)"

@@ -50,6 +50,7 @@ cleanup() {
     [ -n "$mounted" ] && umount "$T/spool" 2>/dev/null
     mountpoint -q "$T/vaultfull" 2>/dev/null && umount "$T/vaultfull"
     rm -f "$MUGAI_FAULT_FILE"
+    vault_people_remove
 }
 # conf - samples/mugai.conf with the test paths (and extra sed edits)
 conf() {
@@ -62,6 +63,7 @@ conf() {
         -e "s|^database_check_interval = .*|database_check_interval = 1s|" \
         -e "s|^dir = .*|dir = $T/vault|" \
         -e "s|^audit_log = .*|audit_log = $T/audit/audit.log|" \
+        -e "s|^approver_group = .*|approver_group = mugaitest-approvers|" \
         -e "s|^release_port = .*|release_port = $MUGAI_LGWAN_PORT|" \
         "$@" samples/mugai.conf > "$MUGAI_CONF"
 }

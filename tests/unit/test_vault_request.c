@@ -269,7 +269,7 @@ static void test_audit_log_recorded(void **state)
     /* the key is the owner's alone */
     char key[200];
     struct stat st;
-    snprintf(key, sizeof(key), "%s/audit.key", f->dir);
+    snprintf(key, sizeof(key), "%s.key", f->audit);
     assert_int_equal(stat(key, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(st.st_size, AUDIT_KEY_SIZE);
