@@ -15,7 +15,7 @@ static void main_usage(FILE *out)
     fputs("usage: mugai sanitize [-c CONF] [--mode text|cdr] [--report FILE.json] [IN|-] [-o OUT|-]\n"
           "       mugai check-config [-c CONF]\n"
           "       mugai show-config [-c CONF]\n"
-          "       mugai quarantine [-c CONF] list|show|export|release|purge ...\n"
+          "       mugai quarantine [-c CONF] list|show|export|request|requests|approve|deny|purge ...\n"
           "       mugai audit [-c CONF] verify\n"
           "       mugai version\n", out);
 }
