@@ -70,7 +70,11 @@ static int request_commit(vault *v, const char *action, const char *id, const ch
         if (!sqlite3_get_autocommit(v->db))
             vault_db_exec(v->db, "ROLLBACK");
         snprintf(failed, sizeof(failed), "%s-failed", action);
-        vault_audit_locked(v, failed, id, keep);
+        /* The same details (request=N first), so the chain says which did not take. */
+        strbuf b = { 0 };
+        strbuf_printf(&b, "%s error=%s", detail, keep);
+        vault_audit_locked(v, failed, id, b.oom ? keep : b.s);
+        strbuf_free(&b);
         snprintf(v->err, sizeof(v->err), "%s", keep);
         return rc;
     }
