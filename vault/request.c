@@ -360,6 +360,16 @@ done:
     return rc;
 }
 
+/* request_who - "name (uid N)" from columns col (name) and col + 1 (uid, may be NULL) */
+static void request_who(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+    const char *name = (const char *)sqlite3_column_text(st, col);
+    if (sqlite3_column_type(st, col + 1) == SQLITE_NULL)
+        snprintf(buf, len, "%s", name ? name : "");
+    else
+        snprintf(buf, len, "%s (uid %lld)", name ? name : "", sqlite3_column_int64(st, col + 1));
+}
+
 /* request_list - the requests, oldest first */
 int request_list(vault *v, int pending_only, request_cb cb, void *arg)
 {
@@ -378,15 +388,13 @@ int request_list(vault *v, int pending_only, request_cb cb, void *arg)
         ri.rid = sqlite3_column_int64(st, 0);
         snprintf(ri.id, sizeof(ri.id), "%s", (const char *)sqlite3_column_text(st, 1));
         ri.time = sqlite3_column_int64(st, 2);
-        snprintf(req, sizeof(req), "%s (uid %lld)", (const char *)sqlite3_column_text(st, 3),
-                 sqlite3_column_int64(st, 4));
+        request_who(st, 3, req, sizeof(req));
         ri.requester = req;
         ri.reason = (const char *)sqlite3_column_text(st, 5);
         ri.virus = (const char *)sqlite3_column_text(st, 6);
         ri.state = (const char *)sqlite3_column_text(st, 7);
         if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
-            snprintf(app, sizeof(app), "%s (uid %lld)", (const char *)sqlite3_column_text(st, 8),
-                     sqlite3_column_int64(st, 9));
+            request_who(st, 8, app, sizeof(app));
             ri.approver = app;
         }
         ri.decision_reason = (const char *)sqlite3_column_text(st, 10);

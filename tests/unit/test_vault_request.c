@@ -60,6 +60,16 @@ static int rq_verify(tv_fixture *f, char *what, size_t len)
     return vault_verify_index(f->v, what, len);
 }
 
+/* rq_list_cb - count requests, remember the last one's state and approver */
+static int rq_list_cb(const request_info *r, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%lld:%s:%s:%s|", r->rid, r->state, r->requester,
+             r->approver ? r->approver : "-");
+    return 0;
+}
+
 static void test_identity_rules(void **state)
 {
     (void)state;
@@ -152,6 +162,13 @@ static void test_request_and_decide(void **state)
     assert_int_equal(request_decide(bob, id, 0, "not convinced", 0, &rid2, reply, sizeof(reply)),
                      0);
     assert_true(tv_file_contains(f->audit, "\"action\":\"deny\""));
+    char list[512] = "";
+    assert_int_equal(request_list(f->v, 0, rq_list_cb, list), 0);
+    assert_string_equal(list, "1:failed:alice (uid 1001):bob (uid 1002)|"
+                        "2:denied:alice (uid 1001):bob (uid 1002)|");
+    list[0] = 0;
+    assert_int_equal(request_list(f->v, 1, rq_list_cb, list), 0);
+    assert_string_equal(list, "");
 
     audit_report rep;
     assert_int_equal(audit_verify(f->audit, vault_audit_key(f->v), &rep), 0);
