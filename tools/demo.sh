@@ -4,6 +4,8 @@
 # Running it again while the gateway runs is harmless.
 set -eu
 cd "$(dirname "$0")/.."
+# the demo's TLS certificates first: check-config checks the release's
+sh tools/gateway.sh certs
 build/mugai check-config -c samples/mugai.conf >/dev/null
 sh tools/gateway.sh start
 cat <<'TXT'
