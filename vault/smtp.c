@@ -107,6 +107,7 @@ static ssize_t smtp_read(smtp_conn *c, char *buf, size_t len, long long deadline
     for (;;) {
         if (c->ssl) {
             ERR_clear_error();
+            errno = 0;	/* SSL_ERROR_SYSCALL with errno 0 is the end of the stream */
             int n = SSL_read(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
             if (n > 0)
                 return n;
@@ -168,6 +169,7 @@ static int smtp_write(smtp_conn *c, const char *buf, size_t len)
         if (c->ssl) {
             /* a retry after WANT_* repeats the same buffer and length, as OpenSSL needs */
             ERR_clear_error();
+            errno = 0;
             int n = SSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
             if (n > 0) {
                 buf += n;
@@ -402,6 +404,7 @@ static int smtp_starttls(smtp_conn *c, SSL_CTX *ctx, const smtp_target *t)
     long long deadline = smtp_now_ms() + c->timeout_ms;
     for (;;) {
         ERR_clear_error();
+        errno = 0;
         int r = SSL_connect(c->ssl);
         if (r == 1)
             return 0;
