@@ -509,8 +509,13 @@ int smtp_send(const smtp_target *t, const char *from, const char *const *rcpts, 
     if (smtp_starttls(c, ctx, t) < 0)
         goto done;
     if (smtp_cmd(c, "EHLO %s", t->helo ? t->helo : "localhost") < 0 ||
-        smtp_reply(c, &code, text, sizeof(text), "8BITMIME", &has8) < 0)
+        smtp_reply(c, &code, text, sizeof(text), "8BITMIME", &has8) < 0) {
+        /* With TLS 1.3 the server judges our certificate after the handshake. */
+        size_t n = strlen(err);
+        snprintf(err + n, errlen - n, " (right after the TLS handshake: does the server "
+                 "accept the client certificate %s?)", t->tls.cert);
         goto done;
+    }
     if (code / 100 != 2) {
         smtp_fail(c, "release SMTP: EHLO over TLS refused: %s", text);
         goto done;
