@@ -13,7 +13,7 @@ DESTDIR    ?=
 CC         ?= cc
 BUILD      ?= build
 
-PKGS     := gmime-3.0 libxml-2.0 libzip uchardet inih libcrypto libclamav libarchive sqlite3
+PKGS     := gmime-3.0 libxml-2.0 libzip uchardet inih libssl libcrypto libclamav libarchive sqlite3
 # Third-party headers are system headers: our -Werror is for our code.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread

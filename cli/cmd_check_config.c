@@ -6,7 +6,10 @@
  *	prints "FILE: OK" and exits 0. A file without errors whose [scan]
  *	database_dir holds no usable signatures (missing, unreadable, or
  *	older than max_database_age) is an error too: the gateway would
- *	refuse mail with it. `mugai show-config` prints the
+ *	refuse mail with it. So is a [vault] release TLS credential that
+ *	does not load (missing file, a key that group or others may read,
+ *	a key that does not match its certificate, an expired
+ *	certificate, an unreadable CA): releases would fail. `mugai show-config` prints the
  *	effective settings (file values and defaults) as a complete,
  *	commented config file.
  */
@@ -18,6 +21,8 @@
 #include "policy/config_table.h"
 #include "sanitizer/scan.h"
 #include "sanitizer/scan_config.h"
+#include "vault/smtp_tls.h"
+#include "vault/vault_config.h"
 
 /* check_config_scan - the signatures load and are fresh; 0, or -1 after one error line */
 static int check_config_scan(const char *path, const policy *p)
@@ -51,6 +56,20 @@ static int check_config_scan(const char *path, const policy *p)
     return rc;
 }
 
+/* check_config_release - the release's TLS credentials load; 0, or -1 after one error line */
+static int check_config_release(const char *path, const policy *p)
+{
+    vault_config vc;
+    char err[512];
+    vault_config_from_policy(p, &vc);
+    smtp_tls_files f = { .cert = vc.release_tls_cert, .key = vc.release_tls_key,
+                         .ca = vc.release_tls_ca };
+    if (smtp_tls_check(&f, err, sizeof(err)) == 0)
+        return 0;
+    fprintf(stderr, "%s: [vault] %s\n", path, err);
+    return -1;
+}
+
 /* cli_check_config - check a config file */
 int cli_check_config(int argc, char **argv)
 {
@@ -76,7 +95,9 @@ int cli_check_config(int argc, char **argv)
     policy *p = cli_load_policy(&path);
     if (!p)
         return CLI_EXIT_FAIL;
-    if (check_config_scan(path, p) < 0) {
+    int bad = check_config_scan(path, p) < 0;
+    bad |= check_config_release(path, p) < 0;
+    if (bad) {
         policy_unref(p);
         return CLI_EXIT_FAIL;
     }

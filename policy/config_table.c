@@ -410,6 +410,18 @@ const config_entry config_table[] = {
 	   vault_release_timeout_ms, VAULT_RELEASE_TIMEOUT_MIN,
 	   VAULT_RELEASE_TIMEOUT_MAX, VAULT_RELEASE_TIMEOUT_DEFAULT,
 	   "Time allowed for the connection and each SMTP step of a release"),
+    TEXT("vault", "release_tls_cert", CONFIG_TYPE_PATH, vault_release_tls_cert,
+	 VAULT_RELEASE_TLS_CERT_DEFAULT,
+	 "Client certificate (PEM) a release presents after STARTTLS; the "
+	 "release server accepts only its own senders' certificates"),
+    TEXT("vault", "release_tls_key", CONFIG_TYPE_PATH, vault_release_tls_key,
+	 VAULT_RELEASE_TLS_KEY_DEFAULT,
+	 "Its private key (PEM, unencrypted), readable by the vault's owner "
+	 "and root only (mode 0600 or 0400)"),
+    TEXT("vault", "release_tls_ca", CONFIG_TYPE_PATH, vault_release_tls_ca,
+	 VAULT_RELEASE_TLS_CA_DEFAULT,
+	 "CA certificate(s) (PEM) the release server's certificate must chain "
+	 "to, for release_host's name; without TLS nothing is released"),
     NUMBER("vault", "busy_timeout", CONFIG_TYPE_DURATION, vault_busy_timeout_ms,
 	   VAULT_BUSY_TIMEOUT_MIN, VAULT_BUSY_TIMEOUT_MAX,
 	   VAULT_BUSY_TIMEOUT_DEFAULT,

@@ -103,6 +103,9 @@ typedef struct policy {
     char       *vault_release_host;
     unsigned	vault_release_port;
     unsigned	vault_release_timeout_ms;
+    char       *vault_release_tls_cert;	/* client certificate of releases */
+    char       *vault_release_tls_key;
+    char       *vault_release_tls_ca;	/* CA of the release server's certificate */
     unsigned	vault_busy_timeout_ms;
 } policy;
 

@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev \
 libmilter-dev libgmime-3.0-dev libmagic-dev libmagic-mgc libclamav-dev libzip-dev libarchive-dev \
 libcmocka-dev libxml2-dev libinih-dev libuchardet-dev libsqlite3-dev \
-libseccomp-dev libqpdf-dev libssl-dev \
+libseccomp-dev libqpdf-dev libssl-dev openssl \
 postfix swaks miltertest clamav clamav-daemon clamav-milter python3 sudo sqlite3"
 [ "${1:-}" = bench ] && PKGS="$PKGS mimedefang libhtml-format-perl"
 missing=""

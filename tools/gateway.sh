@@ -2,7 +2,7 @@
 # NAME
 #	gateway.sh - start, stop or show the loopback demo gateway
 # SYNOPSIS
-#	tools/gateway.sh start|stop|status|user
+#	tools/gateway.sh start|stop|status|user|certs
 # DESCRIPTION
 #	Three processes on 127.0.0.1, all under one runtime directory
 #	(default var/ of the source tree), none touching the system's own
@@ -19,6 +19,13 @@
 #	and returns once the gateway answers SMTP; "stop" ends only what
 #	"start" started (by pid file / postfix -c DIR stop). "user" creates
 #	the config's unprivileged user and group if missing and prints them.
+#	The LGWAN side accepts only the gateway's own two senders, each with
+#	its TLS client certificate (STARTTLS required, the certificate's
+#	SHA-256 fingerprint listed): postfix-gw's smtp client and
+#	`mugai quarantine release`. On first start (or "certs") a private
+#	demo CA and the three certificates are made under DIR/tls: ca.key,
+#	lgwan.key and gateway.key root's (0600), release.key the vault
+#	owner's (0600); see contrib/postfix/lgwan-server.cf.snippet.
 # ENVIRONMENT
 #	MUGAI_GW_DIR      runtime directory (var)
 #	MUGAI_SMTP_PORT   gateway SMTP port (10025)
@@ -152,6 +159,68 @@ pf_start() {
     }
 }
 
+# tls_leaf - a key and a certificate signed by the demo CA: tls_leaf NAME CN
+#	EXTKU SAN (in DIR/tls; the key 0600 root's until chowned)
+tls_leaf() {
+    t=$DIR/tls
+    ext=$t/$1.ext
+    printf '%s\n' "basicConstraints = critical, CA:FALSE" \
+        "keyUsage = critical, digitalSignature" "extendedKeyUsage = $3" \
+        ${4:+"subjectAltName = $4"} > "$ext"
+    (umask 077; openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$t/$1.key" -out "$t/$1.csr" -subj "/O=mugai demo/CN=$2" 2>/dev/null)
+    openssl x509 -req -in "$t/$1.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" \
+        -set_serial "0x$(openssl rand -hex 16)" -days 825 -extfile "$ext" \
+        -out "$t/$1.crt" 2>/dev/null
+    rm -f "$ext" "$t/$1.csr"
+    chmod 0644 "$t/$1.crt"
+}
+
+# tls_fingerprint - the SHA-256 fingerprint of a certificate as Postfix writes it
+tls_fingerprint() {
+    openssl x509 -noout -fingerprint -sha256 -in "$1" | sed 's/^.*=//'
+}
+
+# tls_setup - the demo CA and certificates (made once), the LGWAN side's
+#	list of the two client certificates it accepts, and the gateway's
+#	TLS policy for its next hop: tls_setup VAULT_OWNER
+tls_setup() {
+    t=$DIR/tls
+    mkdir -p "$t"
+    chown root:root "$t"
+    chmod 0755 "$t"
+    if [ ! -s "$t/ca.crt" ] || [ ! -s "$t/ca.key" ]; then
+        rm -f "$t"/*.crt "$t"/*.key
+        (umask 077; openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+            -nodes -keyout "$t/ca.key" -out "$t/ca.crt" -days 3650 \
+            -subj "/O=mugai demo/CN=mugai demo LGWAN CA" \
+            -addext "basicConstraints = critical, CA:TRUE" \
+            -addext "keyUsage = critical, keyCertSign, cRLSign" 2>/dev/null)
+        chmod 0644 "$t/ca.crt"
+    fi
+    [ -s "$t/lgwan.crt" ] && [ -s "$t/lgwan.key" ] || tls_leaf lgwan lgwan.mugai.test serverAuth \
+        "DNS:lgwan.mugai.test, DNS:localhost, IP:127.0.0.1, IP:::1"
+    [ -s "$t/gateway.crt" ] && [ -s "$t/gateway.key" ] || tls_leaf gateway gateway.mugai.test clientAuth
+    [ -s "$t/release.crt" ] && [ -s "$t/release.key" ] || tls_leaf release "mugai release" clientAuth
+    chown root:root "$t/ca.key" "$t/lgwan.key" "$t/gateway.key"
+    chmod 0600 "$t/ca.key" "$t/lgwan.key" "$t/gateway.key"
+    chown "$1" "$t/release.key"
+    chmod 0600 "$t/release.key"
+    mkdir -p "$LG/etc" "$GW/etc"
+    {
+        echo "# the only clients the LGWAN side accepts (SHA-256 of their certificates)"
+        echo "$(tls_fingerprint "$t/gateway.crt") gateway"
+        echo "$(tls_fingerprint "$t/release.crt") release"
+    } > "$LG/etc/relay_clientcerts"
+    echo "[127.0.0.1]:$LGWAN_PORT secure match=lgwan.mugai.test" > "$GW/etc/tls_policy"
+}
+
+# tls_owner - who holds the release key: the vault's owner, else the milter's user
+tls_owner() {
+    o=$(conf_get owner)
+    if [ -n "$o" ]; then echo "$o"; else echo "${1%%:*}"; fi
+}
+
 cmd_start() {
     [ "$(id -u)" = 0 ] || { echo "gateway: run as root" >&2; exit 1; }
     mkdir -p "$DIR/log" "$DIR/run" "$DIR/spool" "$DIR/lgwan"
@@ -175,6 +244,7 @@ cmd_start() {
         chmod $mode "$v"
     done
     chown $MAILDIR_OWNER "$DIR/lgwan"
+    tls_setup "$(tls_owner "$owner")"
 
     # the LGWAN side first, so the gateway can relay at once
     if [ -z "$RELAY" ]; then
@@ -240,5 +310,6 @@ start) cmd_start ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
 user) ensure_user ;;
-*) echo "usage: $0 start|stop|status|user" >&2; exit 64 ;;
+certs) tls_setup "$(tls_owner "$(ensure_user)")" ;;
+*) echo "usage: $0 start|stop|status|user|certs" >&2; exit 64 ;;
 esac

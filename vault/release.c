@@ -157,6 +157,8 @@ int release_run(vault *v, const release_request *rq, char *reply, size_t replyle
     smtp_target t = {
         .host = v->cfg.release_host, .port = v->cfg.release_port,
         .timeout_ms = v->cfg.release_timeout_ms, .helo = host,
+        .tls = { .cert = v->cfg.release_tls_cert, .key = v->cfg.release_tls_key,
+                 .ca = v->cfg.release_tls_ca },
     };
     if (smtp_send(&t, it.sender, (const char *const *)it.rcpts, it.nrcpts, hdr, fd,
                   reply, replylen, err, sizeof(err)) < 0) {

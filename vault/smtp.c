@@ -3,12 +3,16 @@
  *	smtp - a minimal SMTP client for re-injecting released originals
  * DESCRIPTION
  *	See smtp.h. Non-blocking socket with poll(2) for every step, so a
- *	silent or slow server costs at most the timeout per step.
+ *	silent or slow server costs at most the timeout per step; after
+ *	STARTTLS the same loop drives OpenSSL's reads and writes.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <openssl/err.h>
 #include "vault/smtp.h"
 
 #define SMTP_CHUNK	(64u * 1024)
 
 typedef struct smtp_conn {
     int		fd;
+    SSL		*ssl;		/* after STARTTLS */
+    char	tlserr[256];	/* OpenSSL's reason of the last TLS failure */
     unsigned	timeout_ms;
     char	in[SMTP_LINE_MAX * 4];
     size_t	inlen;
@@ -68,6 +75,56 @@ static int smtp_wait(int fd, short ev, long long deadline)
     }
 }
 
+/*
+ * smtp_tls_want - after an OpenSSL call returned r: wait for what it
+ *	wants. 1: call again; 0: the peer closed; -1: error, errno set
+ *	(EPROTO for a TLS failure, its reason in c->tlserr)
+ */
+static int smtp_tls_want(smtp_conn *c, int r, long long deadline)
+{
+    int e = SSL_get_error(c->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+        return smtp_wait(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline) < 0 ? -1 : 1;
+    if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && errno == 0 &&
+                                       ERR_peek_error() == 0))
+        return 0;
+    if (e == SSL_ERROR_SYSCALL && errno != 0)
+        return -1;
+    smtp_tls_error(c->tlserr, sizeof(c->tlserr), "TLS protocol error");
+    errno = EPROTO;
+    return -1;
+}
+
+/* smtp_errstr - the reason of the last failed I/O step */
+static const char *smtp_errstr(const smtp_conn *c)
+{
+    return errno == EPROTO && c->tlserr[0] ? c->tlserr : strerror(errno);
+}
+
+/* smtp_read - some octets within the deadline: their count, 0 at end of stream, -1 */
+static ssize_t smtp_read(smtp_conn *c, char *buf, size_t len, long long deadline)
+{
+    for (;;) {
+        if (c->ssl) {
+            ERR_clear_error();
+            errno = 0;	/* SSL_ERROR_SYSCALL with errno 0 is the end of the stream */
+            int n = SSL_read(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+            if (n > 0)
+                return n;
+            int w = smtp_tls_want(c, n, deadline);
+            if (w <= 0)
+                return w;
+            continue;
+        }
+        if (smtp_wait(c->fd, POLLIN, deadline) < 0)
+            return -1;
+        ssize_t n = recv(c->fd, buf, len, 0);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return n;
+    }
+}
+
 /* smtp_connect - connect to host:port within the timeout */
 static int smtp_connect(smtp_conn *c, const smtp_target *t)
 {
@@ -109,6 +166,23 @@ static int smtp_write(smtp_conn *c, const char *buf, size_t len)
 {
     long long deadline = smtp_now_ms() + c->timeout_ms;
     while (len > 0) {
+        if (c->ssl) {
+            /* a retry after WANT_* repeats the same buffer and length, as OpenSSL needs */
+            ERR_clear_error();
+            errno = 0;
+            int n = SSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+            if (n > 0) {
+                buf += n;
+                len -= (size_t)n;
+                deadline = smtp_now_ms() + c->timeout_ms;
+                continue;
+            }
+            int w = smtp_tls_want(c, n, deadline);
+            if (w > 0)
+                continue;
+            return smtp_fail(c, "release SMTP: write: %s",
+                             w == 0 ? "connection closed by the server" : smtp_errstr(c));
+        }
         ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
         if (n > 0) {
             buf += n;
@@ -157,14 +231,12 @@ static int smtp_reply(smtp_conn *c, int *code, char *text, size_t tlen, const ch
         if (!nl) {
             if (c->inlen == sizeof(c->in))
                 return smtp_fail(c, "release SMTP: reply line too long");
-            if (smtp_wait(c->fd, POLLIN, deadline) < 0)
+            ssize_t n = smtp_read(c, c->in + c->inlen, sizeof(c->in) - c->inlen, deadline);
+            if (n < 0 && errno == ETIMEDOUT)
                 return smtp_fail(c, "release SMTP: no reply: %s", strerror(errno));
-            ssize_t n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
-            if (n < 0 && (errno == EINTR || errno == EAGAIN))
-                continue;
             if (n <= 0)
                 return smtp_fail(c, "release SMTP: connection closed by the server%s%s",
-                                 n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+                                 n < 0 ? ": " : "", n < 0 ? smtp_errstr(c) : "");
             c->inlen += (size_t)n;
             continue;
         }
@@ -312,6 +384,70 @@ done:
     return rc;
 }
 
+/*
+ * smtp_starttls - STARTTLS, the handshake with our certificate, and the
+ *	server's certificate verified against the CA for t->host
+ */
+static int smtp_starttls(smtp_conn *c, SSL_CTX *ctx, const smtp_target *t)
+{
+    char text[SMTP_LINE_MAX];
+    if (smtp_cmd(c, "STARTTLS") < 0 || smtp_expect(c, "STARTTLS", 2, text, sizeof(text)) < 0)
+        return -1;
+    /* Anything sent before the handshake would be read as if protected. */
+    if (c->inlen != 0)
+        return smtp_fail(c, "release SMTP: the server sent data after its STARTTLS reply");
+    ERR_clear_error();
+    if (!(c->ssl = SSL_new(ctx)) || SSL_set_fd(c->ssl, c->fd) != 1 ||
+        smtp_tls_expect_host(c->ssl, t->host) < 0)
+        return smtp_fail(c, "release TLS: %s",
+                         smtp_tls_error(c->tlserr, sizeof(c->tlserr), "cannot set up"));
+    long long deadline = smtp_now_ms() + c->timeout_ms;
+    for (;;) {
+        ERR_clear_error();
+        errno = 0;
+        int r = SSL_connect(c->ssl);
+        if (r == 1)
+            return 0;
+        int w = smtp_tls_want(c, r, deadline);
+        if (w > 0)
+            continue;
+        long v = SSL_get_verify_result(c->ssl);
+        if (v != X509_V_OK)
+            return smtp_fail(c, "release TLS %s:%u: the server's certificate does not verify "
+                             "against %s for %s: %s", t->host, t->port, t->tls.ca, t->host,
+                             X509_verify_cert_error_string(v));
+        return smtp_fail(c, "release TLS %s:%u: handshake failed: %s", t->host, t->port,
+                         w == 0 ? "connection closed by the server" : smtp_errstr(c));
+    }
+}
+
+/* smtp_sigpipe_hold - block SIGPIPE in this thread: OpenSSL writes with write(2) */
+static int smtp_sigpipe_hold(sigset_t *old)
+{
+    sigset_t s, pend;
+    sigemptyset(&s);
+    sigaddset(&s, SIGPIPE);
+    sigpending(&pend);
+    int was = sigismember(&pend, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &s, old);
+    return was;
+}
+
+/* smtp_sigpipe_release - drop a SIGPIPE our writes raised, restore the mask */
+static void smtp_sigpipe_release(const sigset_t *old, int was_pending)
+{
+    sigset_t s, pend;
+    sigemptyset(&s);
+    sigaddset(&s, SIGPIPE);
+    sigpending(&pend);
+    if (!was_pending && sigismember(&pend, SIGPIPE) == 1) {
+        const struct timespec zero = { 0, 0 };
+        while (sigtimedwait(&s, NULL, &zero) < 0 && errno == EINTR)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 /* smtp_send - one message, all recipients or none */
 int smtp_send(const smtp_target *t, const char *from, const char *const *rcpts, size_t nrcpts,
               const char *prepend, int fd, char *reply, size_t replylen,
@@ -319,11 +455,14 @@ int smtp_send(const smtp_target *t, const char *from, const char *const *rcpts, 
 {
     smtp_conn *c = calloc(1, sizeof(*c));
     char text[SMTP_LINE_MAX];
-    int code, has8 = 0, rc = -1;
+    int code, has8 = 0, hastls = 0, rc = -1;
+    SSL_CTX *ctx = NULL;
+    sigset_t oldmask;
     if (!c) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    int pipe_pending = smtp_sigpipe_hold(&oldmask);
     c->fd = -1;
     c->timeout_ms = t->timeout_ms;
     c->err = err;
@@ -354,15 +493,33 @@ int smtp_send(const smtp_target *t, const char *from, const char *const *rcpts, 
         smtp_fail(c, "cannot read the original: %s", strerror(errno));
         goto done;
     }
+    /* Our credentials first: without them nothing is even connected. */
+    if (!(ctx = smtp_tls_context(&t->tls, err, errlen)))
+        goto done;
     if (smtp_connect(c, t) < 0 || smtp_expect(c, "greeting", 2, text, sizeof(text)) < 0)
         goto done;
     if (smtp_cmd(c, "EHLO %s", t->helo ? t->helo : "localhost") < 0 ||
-        smtp_reply(c, &code, text, sizeof(text), "8BITMIME", &has8) < 0)
+        smtp_reply(c, &code, text, sizeof(text), "STARTTLS", &hastls) < 0)
         goto done;
-    if (code / 100 != 2 &&
-        (smtp_cmd(c, "HELO %s", t->helo ? t->helo : "localhost") < 0 ||
-         smtp_expect(c, "HELO", 2, text, sizeof(text)) < 0))
+    if (code / 100 != 2 || !hastls) {
+        smtp_fail(c, "release SMTP %s:%u does not offer STARTTLS (%s): nothing sent; "
+                  "releases go only over TLS with a client certificate", t->host, t->port, text);
         goto done;
+    }
+    if (smtp_starttls(c, ctx, t) < 0)
+        goto done;
+    if (smtp_cmd(c, "EHLO %s", t->helo ? t->helo : "localhost") < 0 ||
+        smtp_reply(c, &code, text, sizeof(text), "8BITMIME", &has8) < 0) {
+        /* With TLS 1.3 the server judges our certificate after the handshake. */
+        size_t n = strlen(err);
+        snprintf(err + n, errlen - n, " (right after the TLS handshake: does the server "
+                 "accept the client certificate %s?)", t->tls.cert);
+        goto done;
+    }
+    if (code / 100 != 2) {
+        smtp_fail(c, "release SMTP: EHLO over TLS refused: %s", text);
+        goto done;
+    }
     if (smtp_cmd(c, "MAIL FROM:<%s>%s", from, eight && has8 ? " BODY=8BITMIME" : "") < 0 ||
         smtp_expect(c, "MAIL FROM", 2, text, sizeof(text)) < 0)
         goto done;
@@ -385,10 +542,23 @@ int smtp_send(const smtp_target *t, const char *from, const char *const *rcpts, 
     if (smtp_cmd(c, "QUIT") == 0)
         smtp_reply(c, &code, text, sizeof(text), NULL, NULL);
 done:
-    if (rc < 0 && c->fd >= 0 && errno != ETIMEDOUT)
-        (void)send(c->fd, "QUIT\r\n", 6, MSG_NOSIGNAL);
+    /* A polite QUIT on failure, without waiting; never plain text inside TLS. */
+    if (rc < 0 && c->fd >= 0 && errno != ETIMEDOUT) {
+        if (!c->ssl)
+            (void)send(c->fd, "QUIT\r\n", 6, MSG_NOSIGNAL);
+        else if (SSL_is_init_finished(c->ssl))
+            (void)SSL_write(c->ssl, "QUIT\r\n", 6);
+    }
+    if (c->ssl) {
+        if (rc == 0)
+            (void)SSL_shutdown(c->ssl);
+        SSL_free(c->ssl);
+    }
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
     if (c->fd >= 0)
         close(c->fd);
     free(c);
+    smtp_sigpipe_release(&oldmask, pipe_pending);
     return rc;
 }

@@ -6,15 +6,19 @@
  *	listener that does not pass the milter again (a Postfix smtpd on
  *	its own port): EHLO (HELO as fallback), MAIL FROM with BODY=8BITMIME
  *	when offered and needed, one RCPT TO per recipient, DATA with line
- *	ends made CRLF and dot-stuffing, QUIT. No TLS and no AUTH: the
- *	listener is on the same host or a trusted segment. Every connect,
- *	read and write is bounded by the timeout. All recipients must be
- *	accepted or nothing is sent.
+ *	ends made CRLF and dot-stuffing, QUIT. Always over STARTTLS with a
+ *	client certificate (smtp_tls.h): the LGWAN side accepts only the
+ *	gateway's own authenticated senders, so a server that does not
+ *	offer STARTTLS, or whose certificate does not verify, gets nothing
+ *	(no fallback to plain text). Every connect, handshake, read and
+ *	write is bounded by the timeout. All recipients must be accepted or
+ *	nothing is sent.
  */
 #ifndef MUGAI_SMTP_H
 #define MUGAI_SMTP_H
 
 #include <stddef.h>
+#include "vault/smtp_tls.h"
 
 #define SMTP_LINE_MAX		1000	/* RFC 5321 reply line limit, with CRLF */
 #define SMTP_ADDR_MAX		256	/* longest address sent */
@@ -24,6 +28,7 @@ typedef struct smtp_target {
     unsigned	port;
     unsigned	timeout_ms;	/* connect, and each reply or write */
     const char	*helo;		/* our name in EHLO */
+    smtp_tls_files tls;		/* all three required */
 } smtp_target;
 
 /*

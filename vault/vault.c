@@ -35,6 +35,9 @@ void vault_config_defaults(vault_config *c)
     c->release_host = VAULT_RELEASE_HOST_DEFAULT;
     c->release_port = VAULT_RELEASE_PORT_DEFAULT;
     c->release_timeout_ms = VAULT_RELEASE_TIMEOUT_DEFAULT;
+    c->release_tls_cert = VAULT_RELEASE_TLS_CERT_DEFAULT;
+    c->release_tls_key = VAULT_RELEASE_TLS_KEY_DEFAULT;
+    c->release_tls_ca = VAULT_RELEASE_TLS_CA_DEFAULT;
     c->busy_timeout_ms = VAULT_BUSY_TIMEOUT_DEFAULT;
 }
 
@@ -61,6 +64,10 @@ int vault_config_check(const vault_config *c, char *err, size_t errlen)
              c->release_timeout_ms > VAULT_RELEASE_TIMEOUT_MAX)
         snprintf(err, errlen, "vault release_timeout must be %d..%d ms",
                  VAULT_RELEASE_TIMEOUT_MIN, VAULT_RELEASE_TIMEOUT_MAX);
+    else if (!c->release_tls_cert || !*c->release_tls_cert || !c->release_tls_key ||
+             !*c->release_tls_key || !c->release_tls_ca || !*c->release_tls_ca)
+        snprintf(err, errlen, "vault release_tls_cert, release_tls_key and release_tls_ca "
+                 "must be set: releases go only over TLS with a client certificate");
     else if (c->busy_timeout_ms < VAULT_BUSY_TIMEOUT_MIN || c->busy_timeout_ms > VAULT_BUSY_TIMEOUT_MAX)
         snprintf(err, errlen, "vault busy_timeout must be %d..%d ms", VAULT_BUSY_TIMEOUT_MIN,
                  VAULT_BUSY_TIMEOUT_MAX);

@@ -47,6 +47,9 @@
 #define VAULT_RELEASE_TIMEOUT_DEFAULT	30000	/* ms, per SMTP step */
 #define VAULT_RELEASE_TIMEOUT_MIN	1000
 #define VAULT_RELEASE_TIMEOUT_MAX	600000
+#define VAULT_RELEASE_TLS_CERT_DEFAULT	"/etc/mugai/tls/release.crt"
+#define VAULT_RELEASE_TLS_KEY_DEFAULT	"/etc/mugai/tls/release.key"
+#define VAULT_RELEASE_TLS_CA_DEFAULT	"/etc/mugai/tls/lgwan-ca.crt"
 #define VAULT_BUSY_TIMEOUT_DEFAULT	5000	/* ms, SQLite busy timeout */
 #define VAULT_BUSY_TIMEOUT_MIN		100
 #define VAULT_BUSY_TIMEOUT_MAX		60000
@@ -82,6 +85,9 @@ typedef struct vault_config {
     const char	*release_host;	/* SMTP listener that does not pass the milter */
     unsigned	release_port;
     unsigned	release_timeout_ms; /* connect and each SMTP reply */
+    const char	*release_tls_cert;  /* client certificate of releases (PEM) */
+    const char	*release_tls_key;   /* its key: the owner's and root's only */
+    const char	*release_tls_ca;    /* CA of the release server's certificate */
     unsigned	busy_timeout_ms;    /* SQLite lock wait */
 } vault_config;
 

@@ -26,6 +26,12 @@ void vault_config_from_policy(const policy *p, vault_config *c)
         c->release_host = p->vault_release_host;
     c->release_port = p->vault_release_port;
     c->release_timeout_ms = p->vault_release_timeout_ms;
+    if (p->vault_release_tls_cert)
+        c->release_tls_cert = p->vault_release_tls_cert;
+    if (p->vault_release_tls_key)
+        c->release_tls_key = p->vault_release_tls_key;
+    if (p->vault_release_tls_ca)
+        c->release_tls_ca = p->vault_release_tls_ca;
     c->busy_timeout_ms = p->vault_busy_timeout_ms;
 }
 
@@ -47,5 +53,8 @@ int vault_config_same(const vault_config *a, const vault_config *b)
            vault_config_str_same(a->release_host, b->release_host) &&
            a->release_port == b->release_port &&
            a->release_timeout_ms == b->release_timeout_ms &&
+           vault_config_str_same(a->release_tls_cert, b->release_tls_cert) &&
+           vault_config_str_same(a->release_tls_key, b->release_tls_key) &&
+           vault_config_str_same(a->release_tls_ca, b->release_tls_ca) &&
            a->busy_timeout_ms == b->busy_timeout_ms;
 }

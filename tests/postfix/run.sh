@@ -2,7 +2,7 @@
 # NAME
 #	run.sh - mugai-milter in front of real Postfix: integration, load, faults
 # SYNOPSIS
-#	tests/postfix/run.sh [integration] [vault] [load] [faults]
+#	tests/postfix/run.sh [integration] [vault] [sidedoor] [load] [faults]
 # DESCRIPTION
 #	Starts a private gateway (tools/gateway.sh) under var/test-postfix
 #	on ports 10225 (gateway) and 10226 (LGWAN side), with
@@ -19,6 +19,11 @@
 #	               vault disk (tests/postfix/phase_vault.sh); the test
 #	               config uses a copy of the test signatures
 #	               (database_check_interval = 1s) and a private vault
+#	  sidedoor     the LGWAN side refuses every sender but the gateway's
+#	               two, each with its TLS client certificate: a local
+#	               user without the credentials, root without a listed
+#	               certificate, releases with a bad credential
+#	               (tests/postfix/phase_sidedoor.sh)
 #	  load         500 mails over 20 parallel sessions with smtp-source:
 #	               all arrive sanitized, none lost or duplicated
 #	  faults       mugai-milter SIGKILLed during a run: refusals are 4xx
@@ -34,13 +39,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 T=$ROOT/var/test-postfix
 MAILDIR=$T/lgwan/Maildir
-PHASES=${*:-integration vault load faults}
+PHASES=${*:-integration vault sidedoor load faults}
 export MUGAI_GW_DIR=$T MUGAI_SMTP_PORT=10225 MUGAI_LGWAN_PORT=10226
 export MUGAI_CONF=$T/mugai.conf MUGAI_MILTER=$ROOT/build/tests/mugai-milter-fault
 export MUGAI_FAULT_FILE=$T/fault
 GWQ=$T/postfix-gw/queue
 fail=0
 mounted=
+sidedoor_user=
 
 say() { echo "postfix: $*"; }
 bad() { echo "postfix: FAIL: $*"; fail=1; }
@@ -51,6 +57,7 @@ cleanup() {
     mountpoint -q "$T/vaultfull" 2>/dev/null && umount "$T/vaultfull"
     rm -f "$MUGAI_FAULT_FILE"
     vault_people_remove
+    [ -n "$sidedoor_user" ] && userdel "$sidedoor_user" 2>/dev/null
 }
 # conf - samples/mugai.conf with the test paths (and extra sed edits)
 conf() {
@@ -65,6 +72,9 @@ conf() {
         -e "s|^audit_log = .*|audit_log = $T/audit/audit.log|" \
         -e "s|^approver_group = .*|approver_group = mugaitest-approvers|" \
         -e "s|^release_port = .*|release_port = $MUGAI_LGWAN_PORT|" \
+        -e "s|^release_tls_cert = .*|release_tls_cert = $T/tls/release.crt|" \
+        -e "s|^release_tls_key = .*|release_tls_key = $T/tls/release.key|" \
+        -e "s|^release_tls_ca = .*|release_tls_ca = $T/tls/ca.crt|" \
         "$@" samples/mugai.conf > "$MUGAI_CONF"
 }
 
@@ -160,6 +170,7 @@ sys.stdout.write('From: a@example.com\r\nSubject: big\r\n\r\n' + ('x' * 998 + '\
 }
 
 . tests/postfix/phase_vault.sh
+. tests/postfix/phase_sidedoor.sh
 
 phase_load() {
     clear_maildir

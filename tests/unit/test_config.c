@@ -137,7 +137,8 @@ static void test_table_verify(void **state)
 	"vault", "dir", "vault", "group", "vault", "owner",
 	"vault", "requester_group", "vault", "approver_group", "vault", "audit_log",
 	"vault", "retention_days", "vault", "release_host", "vault", "release_port",
-	"vault", "release_timeout", "vault", "busy_timeout",
+	"vault", "release_timeout", "vault", "release_tls_cert",
+	"vault", "release_tls_key", "vault", "release_tls_ca", "vault", "busy_timeout",
     };
     char why[256] = "";
     size_t i;
@@ -630,6 +631,9 @@ static void test_sample_files(void **state)
 	{ "vault", "group", "mugai" },
 	{ "vault", "owner", "mugai" },
 	{ "vault", "audit_log", "var/audit/audit.log" },
+	{ "vault", "release_tls_cert", "var/tls/release.crt" },
+	{ "vault", "release_tls_key", "var/tls/release.key" },
+	{ "vault", "release_tls_ca", "var/tls/ca.crt" },
     };
     config_errors errs;
     policy *p, *d;
