@@ -61,7 +61,10 @@ static int cli_secret_one(const char *path, int dir, char *err, size_t errlen)
         snprintf(err, errlen, "%s is not a %s", path, dir ? "directory" : "regular file");
         return -1;
     }
-    if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    /* a root-owned sticky directory (/tmp) lets nobody else replace the
+     * root-owned entry below it, so its write bits do not matter */
+    int sticky = dir && (st.st_mode & S_ISVTX);
+    if (st.st_uid != 0 || (!sticky && (st.st_mode & (S_IWGRP | S_IWOTH)))) {
         snprintf(err, errlen, "%s must be root's and writable by nobody else (owner uid %lu, "
                  "mode %04o)", path, (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777));
         return -1;
