@@ -52,7 +52,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop check check-unit check-golden check-asan check-fuzz \
-        check-milter check-postfix bench bench-smtp fuzz install clean
+        check-milter check-postfix check-cli bench bench-smtp fuzz install clean
 
 all: $(BUILD)/mugai $(BUILD)/mugai-milter
 
@@ -115,6 +115,7 @@ stop:
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BUILD)/tests/mugai-milter-fault
 	@$(MAKE) --no-print-directory check-unit check-golden check-fuzz check-milter
+	@$(MAKE) --no-print-directory check-cli
 	@$(MAKE) --no-print-directory check-postfix
 	@$(MAKE) --no-print-directory check-asan
 
@@ -123,6 +124,11 @@ check-unit: $(TEST_BIN)
 
 check-golden: $(BUILD)/mugai
 	@sh tests/run_golden.sh $(BUILD)/mugai
+
+# the commands as a user runs them: the build's order, config paths and
+# modes, make install (tests/cli/run.sh)
+check-cli: $(BUILD)/mugai
+	@sh tests/cli/run.sh $(BUILD)/mugai
 
 # miltertest scenarios, one per feature (tests/milter/t-*.lua)
 check-milter: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
