@@ -130,16 +130,13 @@ cmd_prepare() {
     [ "$(id -u)" = 0 ] || { echo "gateway: run as root" >&2; exit 1; }
     if [ -n "$STATE" ] && [ ! -L "$ROOT/var" ] &&
         ! as_nobody test -r "$CONF" 2>/dev/null; then
-        # an empty var/ (left by an earlier failed start) may go
-        if [ -d "$ROOT/var" ] && ! rmdir "$ROOT/var" 2>/dev/null; then
-            echo "gateway: the daemons' users cannot enter $ROOT (mode" \
-                 "$(stat -c %a "$ROOT") or a directory above it), so the demo keeps" \
-                 "its state in $STATE and var must become a link to it;" \
-                 "$ROOT/var is a directory: stop the demo (make stop), move" \
-                 "it away, and start again" >&2
-            exit 1
-        fi
         mkdir -p "$STATE/var"
+        # what is in var/ already (mugai sanitize's spool, an earlier
+        # failed start) moves along
+        if [ -d "$ROOT/var" ]; then
+            cp -a "$ROOT/var/." "$STATE/var/" && rm -rf "$ROOT/var"
+            echo "gateway: the daemons' users cannot enter $ROOT: moved var/ to $STATE/var" >&2
+        fi
         ln -sfn "$STATE/var" "$ROOT/var"
     fi
     use_state
