@@ -1072,7 +1072,7 @@ static void relative_value(const config_entry *e, char *buf, size_t len)
 static void test_relative_paths(void **state)
 {
     char top[] = "/tmp/mugai-test-relpath-XXXXXX", confdir[128], conf[160];
-    char cwd[2048], value[512], want[512], listfile[192];
+    char cwd[2048], value[512], want[512], listfile[192], absfile[192];
     static const char *const loads[][2] = {
 	{ NULL, NULL },			/* absolute name, from here */
 	{ "/", NULL },			/* absolute name, from / */
@@ -1095,6 +1095,12 @@ static void test_relative_paths(void **state)
     assert_non_null(f);
     fputs("user@example.jp\n", f);
     fclose(f);
+    /* an absolute list file, outside the config's directory */
+    snprintf(absfile, sizeof absfile, "%s/abs.list", top);
+    f = fopen(absfile, "w");
+    assert_non_null(f);
+    fputs("other@example.jp\n", f);
+    fclose(f);
     snprintf(conf, sizeof conf, "%s/mugai.conf", confdir);
     f = fopen(conf, "w");
     assert_non_null(f);
@@ -1112,8 +1118,8 @@ static void test_relative_paths(void **state)
     /* spool_dir, pid_file, database_dir, vault dir and audit_log, the
      * socket, clamd's socket, the log and temp_dir */
     assert_true(npath >= 9);
-    fputs("[rules]\nrecipient = text @a.example,list:staff.list list:/dev/null\n"
-	  "[scan]\nscanner = clamd\n", f);
+    fprintf(f, "[rules]\nrecipient = text @a.example,list:staff.list list:%s\n"
+	    "[scan]\nscanner = clamd\n", absfile);
     fclose(f);
 
     for (l = 0; l < sizeof loads / sizeof loads[0]; l++) {
@@ -1139,8 +1145,8 @@ static void test_relative_paths(void **state)
 	/* the list file was found beside the config and read */
 	assert_true(rules_format(p->rules, RULES_RECIPIENT, 0, value,
 				 sizeof value) > 0);
-	snprintf(want, sizeof want, "@a.example,list:%s/staff.list list:/dev/null",
-		 confdir);
+	snprintf(want, sizeof want, "@a.example,list:%s/staff.list list:%s",
+		 confdir, absfile);
 	assert_non_null(strstr(value, want));
 	policy_unref(p);
 	config_errors_free(&errs);
@@ -1168,6 +1174,7 @@ static void test_relative_paths(void **state)
 
     unlink(conf);
     unlink(listfile);
+    unlink(absfile);
     rmdir(confdir);
     rmdir(top);
 }
