@@ -104,10 +104,11 @@ as_nobody() {
 }
 
 # use_state - point DIR and CONF at the state directory, if the demo
-# keeps its state there (var is a link to it)
+# keeps its state there: the one var links to (also after the tree moved)
 use_state() {
     [ -n "$STATE" ] && [ -L "$ROOT/var" ] || return 0
-    DIR=$STATE/var
+    DIR=$(readlink "$ROOT/var")
+    STATE=$(dirname "$DIR")
     CONF=$STATE/samples/mugai.conf
     GW=$DIR/postfix-gw
     LG=$DIR/postfix-lgwan
