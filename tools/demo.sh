@@ -27,6 +27,10 @@ Read what the LGWAN side received (decoded):
   tools/lgwan-read.py                 # the newest mail
   ls var/lgwan/Maildir/new/           # the raw files
 
+Originals kept in the vault (this config; the vault refuses a path
+through the var link):
+  build/mugai quarantine -c $conf list
+
 Logs: var/log/mugai-milter.log (one line per mail), var/log/postfix-gw.log,
 var/log/postfix-lgwan.log. After editing samples/mugai.conf:
 sh tools/gateway.sh reload. Stop everything: make stop
