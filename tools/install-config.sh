@@ -24,7 +24,7 @@ if [ -e "$DEST" ]; then
     echo "install-config: $DEST exists, left as it is"
     exit 0
 fi
-# [milter] group comes before [vault] group in the file
+# the daemon's group: [milter] group ([vault] has a group key too)
 group=$(awk '/^\[/{s=$0} s=="[milter]" && /^[[:space:]]*group[[:space:]]*=/ {
     sub(/^[^=]*=[[:space:]]*/, ""); gsub(/"/, ""); v=$0 } END { print v }' "$SRC")
 group=${group:-mugai}
