@@ -14,16 +14,26 @@ CC         ?= cc
 BUILD      ?= build
 
 PKGS     := gmime-3.0 libxml-2.0 libzip uchardet inih libssl libcrypto libclamav libarchive sqlite3
+# What installs the packages; every compile waits for it (order-only
+# prerequisite "deps" of each object), so the first build on a bare
+# machine works. The tests replace it to prove that order.
+DEPS_CMD ?= sh tools/deps.sh
+# The flags are asked of pkg-config when a recipe first needs them, i.e.
+# after deps has run, and then kept for the rest of this make: never when
+# the Makefile is read, when the packages may not be installed yet.
+# $(call once,VAR,COMMAND) must be the whole value of VAR.
+once = $(eval $1 := $$(shell $2))$($1)
 # Third-party headers are system headers: our -Werror is for our code.
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+PKG_CFLAGS = $(call once,PKG_CFLAGS,pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
+PKG_LIBS_PC = $(call once,PKG_LIBS_PC,pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(PKG_LIBS_PC) -lmagic -lpthread
+CMOCKA_LIBS = $(call once,CMOCKA_LIBS,pkg-config --libs cmocka 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
             -Wstrict-prototypes -Wmissing-prototypes -Wvla
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fno-strict-aliasing
 OPT      ?= -O2 -g
-CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -I. $(WARN) $(OPT) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DSYSCONFDIR='"$(SYSCONFDIR)"' -I. $(WARN) $(OPT) $(HARDEN) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 LIB_SRC  := $(wildcard sanitizer/*.c policy/*.c vault/*.c)
@@ -42,14 +52,14 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop check check-unit check-golden check-asan check-fuzz \
-        check-milter check-postfix bench bench-smtp fuzz install clean
+        check-milter check-postfix check-cli bench bench-smtp fuzz install clean
 
 all: $(BUILD)/mugai $(BUILD)/mugai-milter
 
 deps:
-	@sh tools/deps.sh
+	@$(DEPS_CMD)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
@@ -105,6 +115,7 @@ stop:
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN) $(BUILD)/tests/mugai-milter-fault
 	@$(MAKE) --no-print-directory check-unit check-golden check-fuzz check-milter
+	@$(MAKE) --no-print-directory check-cli
 	@$(MAKE) --no-print-directory check-postfix
 	@$(MAKE) --no-print-directory check-asan
 
@@ -113,6 +124,11 @@ check-unit: $(TEST_BIN)
 
 check-golden: $(BUILD)/mugai
 	@sh tests/run_golden.sh $(BUILD)/mugai
+
+# the commands as a user runs them: the build's order, config paths and
+# modes, make install (tests/cli/run.sh)
+check-cli: $(BUILD)/mugai
+	@sh tests/cli/run.sh $(BUILD)/mugai
 
 # miltertest scenarios, one per feature (tests/milter/t-*.lua)
 check-milter: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
@@ -145,7 +161,7 @@ bench-smtp: $(BUILD)/mugai-milter $(BUILD)/mugai-bench $(BUILD)/mugai-null-milte
 	@timeout 2400 env MUGAI_BENCH=$(BUILD)/mugai-bench MUGAI_NULL_MILTER=$(BUILD)/mugai-null-milter \
 	    sh bench/smtp.sh $(BUILD)/mugai-milter
 
-fuzz:
+fuzz: deps
 	@sh fuzz/build.sh
 
 install: all
@@ -155,8 +171,7 @@ install: all
 	install -m 0755 $(BUILD)/mugai $(DESTDIR)$(PREFIX)/bin/mugai
 	install -m 0755 $(BUILD)/mugai-milter $(DESTDIR)$(PREFIX)/sbin/mugai-milter
 	install -m 0644 man/mugai-milter.8 $(DESTDIR)$(PREFIX)/share/man/man8/mugai-milter.8
-	test -e $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf || \
-	    install -m 0640 contrib/mugai.conf $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf
+	@sh tools/install-config.sh contrib/mugai.conf $(DESTDIR)$(SYSCONFDIR)/mugai/mugai.conf "$(DESTDIR)"
 	install -m 0644 man/mugai.1 $(DESTDIR)$(PREFIX)/share/man/man1/mugai.1
 	install -m 0644 man/mugai-quarantine.1 $(DESTDIR)$(PREFIX)/share/man/man1/mugai-quarantine.1
 	install -m 0644 man/mugai.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/mugai.conf.5

@@ -51,7 +51,14 @@
 #	directory holding only a copy of samples/test-signatures: no
 #	freshclam, no network, and the system's ClamAV services and
 #	/etc/clamav are left alone. Their limits are mugai's [scan]
-#	defaults. Without those programs their columns say "-".
+#	defaults. Each gateway must answer a test mail with 250 and pass
+#	it on before it is measured; a program that is missing, does not
+#	start, fails that test or fails during the run gets "-" in its
+#	columns and its reason below the table, and the others are
+#	measured all the same.
+#	Everything the bench writes is under /var/tmp/mugai-bench-smtp
+#	(the daemons' users must reach it, and the source tree may be
+#	closed to them); its logs stay there for reading.
 #	A benchmark, not a test: nothing fails on speed.
 # ENVIRONMENT
 #	BENCH_SCALE  multiply the message counts (default 1)
@@ -59,13 +66,15 @@
 #	MUGAI_BENCH  mugai-bench, which writes the .docx, PDF and zip mails
 #	             (default build/mugai-bench; without it they are skipped)
 #	MUGAI_NULL_MILTER  the do-nothing milter (default build/mugai-null-milter)
+#	BENCH_MAILS  the mails and their counts, e.g. "text:20" for a quick
+#	             trial (default: all six, counts as below)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 MILTER=${1:-build/mugai-milter}
 BENCH=${MUGAI_BENCH:-build/mugai-bench}
 NULL_MILTER=${MUGAI_NULL_MILTER:-build/mugai-null-milter}
-B=$ROOT/var/bench-smtp
+B=/var/tmp/mugai-bench-smtp
 C=$B/clamd
 MD=$B/mimedefang
 T=$B/tmp
@@ -74,6 +83,23 @@ ROUNDS=${BENCH_ROUNDS:-2}
 SINK_PORT=10336
 export MUGAI_RELAY=127.0.0.1:$SINK_PORT MUGAI_MILTER=$ROOT/$MILTER
 sink= clamd= clamilter= mdmx= mdmilter= null=
+
+# not_measured - MODE is left out, for REASON (shown below the tables)
+not_measured() {
+    echo "$2" > "$B/why-$1"
+    echo "bench: $1 not measured: $2" >&2
+}
+
+# why - the reason a mode was not measured, as a line of the report
+why() {
+    [ -f "$B/why-$1" ] && echo "  $1 not measured: $(cat "$B/why-$1")"
+    return 0
+}
+
+# log_tail - the last lines of a program's log files, on one line
+log_tail() {
+    tail -q -n 3 "$@" 2>/dev/null | tr '\n' ' ' | cut -c1-300
+}
 
 # stop_pid - end a process this script started, and reap it
 stop_pid() {
@@ -108,7 +134,6 @@ cleanup() {
     mountpoint -q "$T" 2>/dev/null && umount "$T"
     return 0
 }
-mkdir -p "$ROOT/var"
 exec 9>/tmp/mugai-bench-smtp.lock
 flock -w 1200 9 || { echo "bench: another run holds /tmp/mugai-bench-smtp.lock" >&2; exit 1; }
 trap cleanup EXIT
@@ -134,7 +159,10 @@ sed -e "s|^spool_dir = .*|spool_dir = $B/spool|" \
     -e "s|^dir = .*|dir = $B/vault|" \
     -e "s|^audit_log = .*|audit_log = $B/audit/audit.log|" \
     -e "s|^temp_dir = .*|temp_dir = $T/mugai|" \
+    -e "s|^database_dir = .*|database_dir = $B/signatures|" \
     samples/mugai.conf > "$B/mugai.conf"
+cp -R samples/test-signatures "$B/signatures"
+chmod -R a+rX "$B/signatures"
 grep -q "^dir = $B/vault" "$B/mugai.conf" && grep -q "^audit_log = $B/audit/" "$B/mugai.conf" &&
     grep -q "^temp_dir = $T/mugai" "$B/mugai.conf" || {
     echo "bench: samples/mugai.conf has no [vault] dir/audit_log or [scan] temp_dir line to redirect" >&2
@@ -183,6 +211,7 @@ if [ -x "$BENCH" ]; then
 else
     echo "bench: no $BENCH: the .docx, PDF and zip mails are skipped (make $BENCH)" >&2
 fi
+MAILS=${BENCH_MAILS:-$MAILS}
 
 # clamd and clamav-milter, private to this run; CLAM=1 once both listen
 CLAM=0
@@ -244,9 +273,9 @@ CONF
         wait_sock "$C/clamav-milter.sock" "$clamilter" 10
         [ -S "$C/clamav-milter.sock" ] && CLAM=1
     fi
-    [ $CLAM = 1 ] || echo "bench: clamd or clamav-milter did not start; see $C/" >&2
+    [ $CLAM = 1 ] || not_measured clamav "clamd or clamav-milter did not start: $(log_tail "$C"/*.out "$C"/*.log)"
 else
-    echo "bench: no clamd/clamav-milter (Debian clamav-daemon, clamav-milter): skipped" >&2
+    not_measured clamav "no clamd/clamav-milter (Debian clamav-daemon, clamav-milter; tools/deps.sh bench)"
 fi
 
 # MIMEDefang doing text mode's job (bench/mimedefang-filter) with the same
@@ -256,9 +285,11 @@ if [ $CLAM = 1 ] && command -v mimedefang >/dev/null && command -v mimedefang-mu
     mkdir -p "$MD/run"
     # the multiplexor runs a program with no arguments of ours: this one
     # names the filter and clamd's socket
+    # a copy of the filter: its user may not reach the source tree
+    cp bench/mimedefang-filter "$MD/mimedefang-filter"
     cat > "$MD/filter.sh" <<EOF
 #!/bin/sh
-MUGAI_CLAMD_SOCK=$C/clamd.sock exec /usr/bin/mimedefang.pl -f $ROOT/bench/mimedefang-filter "\$@"
+MUGAI_CLAMD_SOCK=$C/clamd.sock exec /usr/bin/mimedefang.pl -f $MD/mimedefang-filter "\$@"
 EOF
     chmod 0755 "$MD/filter.sh"
     chown -R clamav:clamav "$MD" "$T/mimedefang"
@@ -279,10 +310,12 @@ EOF
         chmod 0666 "$MD/run/md.sock"	# Postfix's cleanup and smtpd connect
         MDEF=1
     else
-        echo "bench: MIMEDefang did not start; see $MD/" >&2
+        not_measured mimedefang "MIMEDefang did not start: $(log_tail "$MD"/*.out)"
     fi
 elif [ $CLAM = 1 ]; then
-    echo "bench: no MIMEDefang (Debian mimedefang, libhtml-format-perl): skipped" >&2
+    not_measured mimedefang "no MIMEDefang (Debian mimedefang; tools/deps.sh bench)"
+else
+    not_measured mimedefang "it scans with the bench's clamd, which did not start"
 fi
 
 # the floor: a milter that receives everything and does nothing
@@ -290,12 +323,14 @@ NULLM=0
 if [ -x "$NULL_MILTER" ]; then
     mkdir -p "$B/null/run"
     chown "$owner" "$B/null/run"
-    runuser -u "${owner%%:*}" -- "$NULL_MILTER" "unix:$B/null/run/null.sock" > "$B/null/out" 2>&1 &
+    # a copy its user can execute, wherever the source tree is
+    install -m 0755 "$NULL_MILTER" "$B/null/mugai-null-milter"
+    runuser -u "${owner%%:*}" -- "$B/null/mugai-null-milter" "unix:$B/null/run/null.sock" > "$B/null/out" 2>&1 &
     null=$!
     wait_sock "$B/null/run/null.sock" "$null" 10
     [ -S "$B/null/run/null.sock" ] && NULLM=1
 fi
-[ $NULLM = 1 ] || echo "bench: no do-nothing milter ($NULL_MILTER); its column says -" >&2
+[ $NULLM = 1 ] || not_measured null "no do-nothing milter ($NULL_MILTER) or it did not start: $(log_tail "$B/null/out")"
 
 smtp-sink -u postfix 127.0.0.1:$SINK_PORT 1000 &
 sink=$!
@@ -324,12 +359,61 @@ port() {
     esac
 }
 
+# answers - whether MODE's gateway takes a test mail (250) and passes it
+# on (its queue empties); else the reason on stdout
+answers() {
+    reply=$(python3 - "$(port "$1")" "$B/text.eml" <<'PY'
+import smtplib, sys
+try:
+    s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=60)
+    s.sendmail("sender@example.com", ["check@lgwan.test"], open(sys.argv[2], "rb").read())
+    s.quit()
+    print(250)
+except smtplib.SMTPResponseException as e:
+    print(e.smtp_code, e.smtp_error.decode(errors="replace"))
+except (OSError, smtplib.SMTPException) as e:
+    print("no SMTP answer:", e)
+PY
+)
+    case $reply in
+    250) ;;
+    *) echo "a test mail was answered: $reply"; return 1 ;;
+    esac
+    n=0
+    while ! queue_empty "$B/$1" && [ $n -lt 150 ]; do sleep 0.2; n=$((n + 1)); done
+    queue_empty "$B/$1" || { echo "a test mail stayed in the gateway's queue"; return 1; }
+}
+
+# hint - what a mode's program says about itself when it failed a test
+# mail: its log, or for MIMEDefang (which logs to syslog) its filter test
+hint() {
+    case $1 in
+    milter) echo "; $(log_tail "$B/log/mugai-milter.log")" ;;
+    clamav) echo "; $(log_tail "$C/clamav-milter.log" "$C/clamd.log")" ;;
+    mimedefang)
+        t=$(cd "$MD" && runuser -u clamav -- /usr/bin/mimedefang.pl \
+            -f "$MD/mimedefang-filter" -test 2>&1 | head -n 1 | cut -c1-200)
+        echo "; mimedefang.pl -test: $t" ;;
+    esac
+}
+
+# drop - MODE out of MODES
+drop() {
+    MODES=$(echo " $MODES " | sed "s/ $1 / /; s/^ *//; s/ *$//")
+    case $1 in null) NULLM=0 ;; clamav) CLAM=0 ;; mimedefang) MDEF=0 ;; esac
+}
+
 # run_one - mode, mail, count: one round; appends messages/s to $B/MODE-MAIL.rates
 run_one() {
+    case " $MODES " in *" $1 "*) ;; *) return 0 ;; esac
     dir=$B/$1
     t0=$(date +%s.%N)
-    smtp-source -s 20 -m "$3" -N -f sender@example.com -t bench@lgwan.test \
-        -M client.test -F "$B/$2.eml" "127.0.0.1:$(port "$1")"
+    if ! smtp-source -s 20 -m "$3" -N -f sender@example.com -t bench@lgwan.test \
+        -M client.test -F "$B/$2.eml" "127.0.0.1:$(port "$1")" 2> "$B/source.err"; then
+        not_measured "$1" "failed during the run: $(log_tail "$B/source.err")"
+        drop "$1"
+        return 0
+    fi
     t1=$(date +%s.%N)
     n=0
     while ! queue_empty "$dir" && [ $n -lt 600 ]; do sleep 0.2; n=$((n + 1)); done
@@ -369,6 +453,14 @@ for m in milter nomilter null clamav mimedefang; do
         sleep 1
     fi
 done
+# each gateway must do its job once before it is measured
+for m in $MODES; do
+    if ! why_not=$(answers "$m"); then
+        [ "$m" = nomilter ] && { echo "bench: Postfix alone fails: $why_not; see $B/nomilter/log" >&2; exit 1; }
+        not_measured "$m" "$why_not$(hint "$m")"
+        drop "$m"
+    fi
+done
 for w in $MAILS; do
     name=${w%%:*}; count=$(( ${w##*:} * SCALE ))
     : > "$B/log/mugai-milter.log"
@@ -380,7 +472,7 @@ for w in $MAILS; do
         for m in $MODES; do run_one "$m" "$name" "$count"; done
         r=$((r + 1))
     done
-    for m in $MODES; do summarize "$m" "$name"; done
+    for m in $MODES; do [ -s "$B/$m-$name.rates" ] && summarize "$m" "$name"; done
     sed -n 's/.* ms=\([0-9]*\).*/\1/p' "$B/log/mugai-milter.log" | percentiles > "$B/ms-$name"
     sed -n 's/.* engine_ms=\([0-9]*\).*/\1/p' "$B/log/mugai-milter.log" | percentiles > "$B/ems-$name"
     bad=$(grep -c "verdict=" "$B/log/mugai-milter.log" || true)
@@ -399,14 +491,15 @@ for w in $MAILS; do
         echo "$all" > "$B/mdok-$name"
     fi
 done
-pid=$(cat "$B/run/mugai-milter.pid")
-rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$pid/status")
+pid=$(cat "$B/run/mugai-milter.pid" 2>/dev/null || true)
+rss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/${pid:-0}/status" 2>/dev/null || true)
 if [ $CLAM = 1 ]; then
     crss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$clamd/status")
     [ $MDEF = 1 ] && mdrss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$mdmilter/status")
     cmrss=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$clamilter/status")
 fi
-for m in $MODES; do
+for m in nomilter milter null clamav mimedefang; do
+    [ -d "$B/$m/postfix-gw" ] || continue
     MUGAI_GW_DIR=$B/$m MUGAI_CONF=$B/mugai.conf sh tools/gateway.sh stop >/dev/null
 done
 
@@ -434,6 +527,10 @@ for w in $MAILS; do
     name=${w%%:*}
     set -- $(cat "$B/nomilter-$name")
     base=$1 bl50=$2 bl99=$3
+    if [ ! -f "$B/milter-$name" ]; then
+        printf '%-16s %11s %9s\n' "$(label "$name")" "$base" -
+        continue
+    fi
     set -- $(cat "$B/milter-$name")
     with=$1 ml50=$2 ml99=$3
     set -- $(cat "$B/ems-$name")
@@ -444,6 +541,7 @@ for w in $MAILS; do
         "$ratio" "$bl50/$bl99" "$ml50/$ml99" "$1/$2" "$eng" "$(cat "$B/ok-$name")"
 done
 echo "mugai-milter peak RSS: ${rss:-?}"
+why milter
 
 # compare - the table of another milter against the ceiling and mugai:
 #	compare MODE RAN(1/0) COUNTS-FILE-PREFIX COUNTS-HEADING
@@ -453,11 +551,11 @@ compare() {
     for w in $MAILS; do
         name=${w%%:*}
         base=$(cut -d' ' -f1 "$B/nomilter-$name")
-        with=$(cut -d' ' -f1 "$B/milter-$name")
-        if [ "$2" = 1 ]; then
+        with=$(cut -d' ' -f1 "$B/milter-$name" 2>/dev/null || echo -)
+        if [ "$2" = 1 ] && [ -f "$B/$1-$name" ]; then
             read -r o o50 o99 < "$B/$1-$name"
             ratio=$(echo "$o $base" | awk '{ printf "%.0f%%", 100 * $1 / $2 }')
-            vs=$(echo "$with $o" | awk '{ printf "%.2fx", $1 / $2 }')
+            vs=$(echo "$with $o" | awk '$1 == "-" { print "-"; next } { printf "%.2fx", $1 / $2 }')
             ok=$(cat "$B/$3-$name")
         else
             o=- o50=- o99=- ratio=- vs=- ok=-
@@ -470,14 +568,17 @@ compare() {
 echo
 echo "The floor: mugai-null-milter, which receives every event and does nothing, same run"
 compare null "$NULLM" nullok "-"
+why null
 
 echo
 echo "clamav-milter + clamd (same signatures, mugai's [scan] limits), same run"
 compare clamav "$CLAM" cok clean
+why clamav
 echo "clamd peak RSS: ${crss:-?}  clamav-milter peak RSS: ${cmrss:-?}"
 
 echo
 echo "MIMEDefang doing text mode's job (bench/mimedefang-filter: clamd scan, HTML to text,"
 echo "other parts removed, Subject tag), same clamd, same run"
 compare mimedefang "$MDEF" mdok filtered
+why mimedefang
 echo "mimedefang milter peak RSS: ${mdrss:-?} (its Perl workers are separate processes)"

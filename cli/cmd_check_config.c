@@ -9,13 +9,23 @@
  *	refuse mail with it. So is a [vault] release TLS credential that
  *	does not load (missing file, a key that group or others may read,
  *	a key that does not match its certificate, an expired
- *	certificate, an unreadable CA): releases would fail. `mugai show-config` prints the
+ *	certificate, an unreadable CA): releases would fail. Run as root, it also warns when mugai-milter's
+ *	[milter] user (with its [milter] group, as the daemon takes them)
+ *	could not read the file or the signatures: the daemon reads both
+ *	again after dropping root (every reload, every new database), and
+ *	`sudo -u mugai mugai quarantine` reads the file too. Warnings do
+ *	not change the exit status. `mugai show-config` prints the
  *	effective settings (file values and defaults) as a complete,
  *	commented config file.
  */
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "policy/config.h"
 #include "policy/config_table.h"
@@ -70,6 +80,95 @@ static int check_config_release(const char *path, const policy *p)
     return -1;
 }
 
+#define CHECK_CONFIG_NO_FILE	1	/* the user cannot read the config */
+#define CHECK_CONFIG_NO_DB	2	/* ... nor the signatures */
+
+/* check_config_as_user - which of path and db (may be NULL) uid:gid,
+ *	with user's groups, cannot read: CHECK_CONFIG_* bits, or -1 if
+ *	that could not be tried */
+static int check_config_as_user(const char *path, const char *db, int db_dir,
+                                const char *user, uid_t uid, gid_t gid)
+{
+    int status, bits = 0;
+    pid_t pid;
+
+    if ((pid = fork()) < 0)
+        return -1;
+    if (pid == 0) {
+        /* as mugai-milter becomes its user (milter/main.c) */
+        if (initgroups(user, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+            _exit(255);
+        if (access(path, R_OK) < 0)
+            bits |= CHECK_CONFIG_NO_FILE;
+        if (db && access(db, db_dir ? R_OK | X_OK : R_OK) < 0)
+            bits |= CHECK_CONFIG_NO_DB;
+        _exit(bits);
+    }
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)
+        || WEXITSTATUS(status) == 255)
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+/* check_config_owner - "MODE USER:GROUP" of path, for a message */
+static void check_config_owner(const char *path, char *buf, size_t len)
+{
+    struct passwd *pw;
+    struct group *gr;
+    struct stat st;
+
+    if (stat(path, &st) < 0) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    pw = getpwuid(st.st_uid);
+    gr = getgrgid(st.st_gid);
+    snprintf(buf, len, "%04o %s:%s", (unsigned)(st.st_mode & 07777),
+             pw ? pw->pw_name : "?", gr ? gr->gr_name : "?");
+}
+
+/* check_config_reach - warn when the daemon's user could not read the
+ *	file or its signatures once it has dropped root */
+static void check_config_reach(const char *path, const policy *p)
+{
+    struct passwd *pw;
+    struct group *gr;
+    struct stat st;
+    scan_settings ss;
+    const char *db = NULL;
+    char owner[160];
+    int bits;
+
+    if (geteuid() != 0)
+        return;                 /* only root can try as another user */
+    if ((pw = getpwnam(p->milter_user)) == NULL
+        || (gr = getgrnam(p->milter_group)) == NULL)
+        return;                 /* mugai-milter -n names that */
+    scan_config_from_policy(p, &ss);
+    if (ss.av == SCAN_AV_LIBCLAMAV && stat(ss.database_dir, &st) == 0)
+        db = ss.database_dir;
+    bits = check_config_as_user(path, db, db && S_ISDIR(st.st_mode),
+                                p->milter_user, pw->pw_uid, gr->gr_gid);
+    if (bits < 0)
+        return;
+    if (bits & CHECK_CONFIG_NO_FILE) {
+        check_config_owner(path, owner, sizeof(owner));
+        fprintf(stderr, "%s: warning: [milter] user %s (group %s) cannot read "
+                "this file (%s, or a directory above it is closed): "
+                "mugai-milter refuses every reload, and `sudo -u %s mugai "
+                "quarantine` cannot start; make it root:%s 0640\n", path,
+                p->milter_user, p->milter_group, owner, p->milter_user,
+                p->milter_group);
+    }
+    if (bits & CHECK_CONFIG_NO_DB) {
+        check_config_owner(db, owner, sizeof(owner));
+        fprintf(stderr, "%s: warning: [milter] user %s cannot read [scan] "
+                "database_dir %s (%s, or a directory above it is closed): "
+                "mugai-milter has no signatures once it has dropped root\n",
+                path, p->milter_user, db, owner);
+    
+}
+
 /* cli_check_config - check a config file */
 int cli_check_config(int argc, char **argv)
 {
@@ -95,6 +194,7 @@ int cli_check_config(int argc, char **argv)
     policy *p = cli_load_policy(&path);
     if (!p)
         return CLI_EXIT_FAIL;
+    check_config_reach(path, p);
     int bad = check_config_scan(path, p) < 0;
     bad |= check_config_release(path, p) < 0;
     if (bad) {

@@ -143,14 +143,25 @@ static int main_drop(uid_t uid, gid_t gid, const char *user)
     return 0;
 }
 
-/* main_check_spool - the spool directory is usable: warn if not */
-static void main_check_spool(const char *dir)
+/* main_sweep - what a crash left in dir (spool files, scan directories) */
+static void main_sweep(const char *dir)
 {
-    spool s;
     int n;
 
     if ((n = spool_sweep(dir)) > 0)
-	log_warn("removed %d stale spool files from %s", n, dir);
+	log_warn("removed %d stale spool files and scan directories from %s",
+		 n, dir);
+}
+
+/* main_check_spool - sweep the spool and temp_dir; the spool directory
+ *	is usable: warn if not */
+static void main_check_spool(const char *dir, const char *temp_dir)
+{
+    spool s;
+
+    main_sweep(dir);
+    if (*temp_dir != '\0' && strcmp(temp_dir, dir) != 0)
+	main_sweep(temp_dir);
     if (spool_open(&s, dir, 1, 0) < 0)
 	log_err("spool directory %s is not usable (%s): every message "
 		"will be tempfailed until it is", dir, strerror(errno));
@@ -169,6 +180,40 @@ static void main_prepare_vault(const policy *p, uid_t uid)
 	log_err("VAULT UNAVAILABLE: %s", err);
 }
 
+/* main_identity - the user, group and socket group the daemon takes as
+ *	root; 0, or -1 after saying on stderr why it would refuse to start.
+ *	"-n" runs the same check, so it refuses what a start refuses. */
+static int main_identity(const policy *p, uid_t *uid, gid_t *gid,
+			 gid_t *sock_gid)
+{
+    struct passwd *pw;
+    struct group *gr;
+
+    if ((pw = getpwnam(p->milter_user)) == NULL) {
+	fprintf(stderr, "mugai-milter: unknown user '%s' ([milter] user)\n",
+		p->milter_user);
+	return -1;
+    }
+    if (pw->pw_uid == 0) {
+	fprintf(stderr, "mugai-milter: refusing to run as root ([milter] user)\n");
+	return -1;
+    }
+    if ((gr = getgrnam(p->milter_group)) == NULL) {
+	fprintf(stderr, "mugai-milter: unknown group '%s' ([milter] group)\n",
+		p->milter_group);
+	return -1;
+    }
+    *uid = pw->pw_uid;
+    *gid = gr->gr_gid;
+    if ((gr = getgrnam(p->milter_socket_group)) == NULL) {
+	fprintf(stderr, "mugai-milter: unknown group '%s' ([milter] "
+		"socket_group)\n", p->milter_socket_group);
+	return -1;
+    }
+    *sock_gid = gr->gr_gid;
+    return 0;
+}
+
 /* main - start, serve until stopped, clean up */
 int main(int argc, char **argv)
 {
@@ -177,8 +222,6 @@ int main(int argc, char **argv)
     uid_t uid = (uid_t)-1;
     gid_t gid = (gid_t)-1;
     config_errors errs;
-    struct passwd *pw;
-    struct group *gr;
     gid_t sock_gid = (gid_t)-1;
     policy *pol;
     snapshot *snap;
@@ -221,35 +264,18 @@ int main(int argc, char **argv)
 	return MAIN_EXIT_CONFIG;
     }
     config_errors_free(&errs);
+    /* the daemon is started as root: -n checks what it would take then */
+    if ((check || geteuid() == 0)
+	&& main_identity(pol, &uid, &gid, &sock_gid) < 0) {
+	if (check)
+	    fprintf(stderr, "mugai-milter: %s: would not start\n", path);
+	policy_unref(pol);
+	return MAIN_EXIT_CONFIG;
+    }
     if (check) {
 	printf("%s: OK\n", path);
 	policy_unref(pol);
 	return 0;
-    }
-
-    if (geteuid() == 0) {
-	if ((pw = getpwnam(pol->milter_user)) == NULL) {
-	    fprintf(stderr, "mugai-milter: unknown user '%s' ([milter] user)\n",
-		    pol->milter_user);
-	    return MAIN_EXIT_CONFIG;
-	}
-	if ((gr = getgrnam(pol->milter_group)) == NULL) {
-	    fprintf(stderr, "mugai-milter: unknown group '%s' ([milter] group)\n",
-		    pol->milter_group);
-	    return MAIN_EXIT_CONFIG;
-	}
-	uid = pw->pw_uid;
-	gid = gr->gr_gid;
-	if ((gr = getgrnam(pol->milter_socket_group)) == NULL) {
-	    fprintf(stderr, "mugai-milter: unknown group '%s' ([milter] "
-		    "socket_group)\n", pol->milter_socket_group);
-	    return MAIN_EXIT_CONFIG;
-	}
-	sock_gid = gr->gr_gid;
-	if (uid == 0) {
-	    fprintf(stderr, "mugai-milter: refusing to run as root ([milter] user)\n");
-	    return MAIN_EXIT_CONFIG;
-	}
     }
     /* the file written at start is the one removed at exit, reload or not */
     if ((pid_file = strdup(pol->milter_pid_file)) == NULL) {
@@ -305,7 +331,7 @@ int main(int argc, char **argv)
 	unlink(pol->milter_pid_file);
 	return MAIN_EXIT_SYSTEM;
     }
-    main_check_spool(pol->spool_dir);
+    main_check_spool(pol->spool_dir, pol->scan_temp_dir);
 
     /* the time zone read once: with TZ unset glibc reads /etc/localtime
      * again on every localtime(), which libclamav calls to name each

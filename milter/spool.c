@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "milter/spool.h"
+#include "sanitizer/limits.h"
 
 /* spool_init - a closed spool */
 void spool_init(spool *s)
@@ -248,7 +249,51 @@ void spool_close(spool *s)
     s->buffered = 0;
 }
 
-/* spool_sweep - remove stale named spool files */
+/* spool_remove_tree - remove directory name in dirfd with all it
+ *	holds, never following a link; 0, or -1 if anything stays */
+static int spool_remove_tree(int dirfd, const char *name, int depth)
+{
+    struct dirent *de;
+    struct stat st;
+    int fd, rc = 0;
+    DIR *d;
+
+    if (depth > LIMITS_SWEEP_DEPTH)
+	return -1;
+    fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+	if (fd >= 0)
+	    close(fd);
+	return -1;
+    }
+    while ((de = readdir(d)) != NULL) {
+	if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+	    continue;
+	if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	    rc = -1;
+	else if (S_ISDIR(st.st_mode))
+	    rc |= spool_remove_tree(fd, de->d_name, depth + 1);
+	else if (unlinkat(fd, de->d_name, 0) < 0)
+	    rc = -1;
+    }
+    closedir(d);
+    if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+	rc = -1;
+    return rc;
+}
+
+/* spool_is_scantemp - a directory of libclamav's, "NAME-scantemp.XXX",
+ *	owned by this process's user */
+static int spool_is_scantemp(int dirfd, const char *name)
+{
+    struct stat st;
+
+    return strstr(name, SPOOL_SCANTEMP) != NULL
+	&& fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+	&& S_ISDIR(st.st_mode) && st.st_uid == geteuid();
+}
+
+/* spool_sweep - remove stale named spool files and scan directories */
 int spool_sweep(const char *dir)
 {
     struct dirent *de;
@@ -258,10 +303,13 @@ int spool_sweep(const char *dir)
     if ((d = opendir(dir)) == NULL)
 	return -1;
     while ((de = readdir(d)) != NULL) {
-	if (strncmp(de->d_name, SPOOL_PREFIX, sizeof SPOOL_PREFIX - 1) != 0)
-	    continue;
-	if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+	if (strncmp(de->d_name, SPOOL_PREFIX, sizeof SPOOL_PREFIX - 1) == 0) {
+	    if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+		n++;
+	} else if (spool_is_scantemp(dirfd(d), de->d_name)
+		   && spool_remove_tree(dirfd(d), de->d_name, 0) == 0) {
 	    n++;
+	}
     }
     closedir(d);
     return n;

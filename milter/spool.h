@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #define SPOOL_PREFIX	"mugai-spool-"	/* names of not yet unlinked files */
+#define SPOOL_SCANTEMP	"-scantemp."	/* in the names of libclamav's scan directories */
 
 typedef struct spool {
     int		fd;		/* -1 when closed */
@@ -75,9 +76,12 @@ int spool_finish(spool *s);
 void spool_close(spool *s);
 
 /*
- * spool_sweep - remove files named SPOOL_PREFIX* left in dir by a crash
- *	between mkstemp and unlink. Returns how many, or -1 if dir cannot
- *	be read.
+ * spool_sweep - remove what a crash left in dir: files named
+ *	SPOOL_PREFIX* (between mkstemp and unlink), and the directories
+ *	libclamav makes for each scan ("*-scantemp.*"), with their
+ *	contents, when they belong to this process's user (a temp_dir is
+ *	private to one mugai-milter). Links are removed, never followed.
+ *	Returns how many entries went, or -1 if dir cannot be read.
  */
 int spool_sweep(const char *dir);
 

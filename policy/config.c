@@ -19,6 +19,11 @@
  *	    although inih returns only the first.
  *	Values may be quoted ("...") to keep outer blanks; the quotes are
  *	removed before the value is checked against the config table.
+ *	A relative file name in a value (where the table's entry says
+ *	one is: config_pathform) is taken from the config file's
+ *	directory and stored absolute, so that a config means the same
+ *	files whatever the working directory of the program reading it,
+ *	and after a daemon has changed it.
  * DIAGNOSTICS
  *	Every problem becomes one "FILE:LINE: reason" line in the caller's
  *	config_errors; any problem means no policy.
@@ -56,6 +61,7 @@ typedef struct config_parse {
     int		handled;		/* ... and did */
     int		first_syntax;		/* first key line inih refused */
     int		stop;			/* read error or file too large */
+    char       *base;			/* the file's directory, absolute, once needed */
 } config_parse;
 
 /* config_errors_init - an empty list */
@@ -267,6 +273,129 @@ static char *config_unquote(const char *value, const char **why)
     return copy;
 }
 
+/* config_base - the config file's directory, absolute; NULL if the
+ *	working directory, needed for a relative config path, is unknown */
+static const char *config_base(config_parse *st)
+{
+    const char *slash;
+    char *cwd;
+    int n;
+
+    if (st->base != NULL)
+	return st->base;
+    slash = strrchr(st->path, '/');
+    if (st->path[0] == '/') {
+	st->base = strndup(st->path, slash == st->path ? 1
+			   : (size_t)(slash - st->path));
+	return st->base;
+    }
+    if ((cwd = getcwd(NULL, 0)) == NULL)
+	return NULL;
+    if (slash == NULL)
+	return st->base = cwd;
+    n = asprintf(&st->base, "%s/%.*s", cwd, (int)(slash - st->path), st->path);
+    free(cwd);
+    if (n < 0)
+	st->base = NULL;
+    return st->base;
+}
+
+/* config_put_path - name, taken from the config's directory if it is
+ *	relative, onto out; -1 if that directory is unknown */
+static int config_put_path(config_parse *st, FILE *out, const char *name,
+			   size_t len)
+{
+    const char *base;
+
+    if (len > 0 && name[0] != '/') {
+	if ((base = config_base(st)) == NULL)
+	    return -1;
+	fputs(base, out);
+	if (base[strlen(base) - 1] != '/')
+	    putc('/', out);
+    }
+    fwrite(name, 1, len, out);
+    return 0;
+}
+
+/* config_put_lists - a rule's value with each list:FILE pattern's file
+ *	taken from the config's directory; the separators are those of
+ *	rules_add() */
+static int config_put_lists(config_parse *st, FILE *out, const char *value)
+{
+    static const char seps[] = " \t,";
+    const char *s = value;
+    size_t n;
+
+    while (*s != '\0') {
+	n = strspn(s, seps);
+	fwrite(s, 1, n, out);
+	s += n;
+	n = strcspn(s, seps);
+	if (n > 5 && strncmp(s, "list:", 5) == 0) {
+	    fputs("list:", out);
+	    if (config_put_path(st, out, s + 5, n - 5) < 0)
+		return -1;
+	} else {
+	    fwrite(s, 1, n, out);
+	}
+	s += n;
+    }
+    return 0;
+}
+
+/* config_resolve - value with its relative file names taken from the
+ *	config file's directory (per e->path), newly allocated; NULL with
+ *	a reason in why */
+static char *config_resolve(config_parse *st, const config_entry *e,
+			    const char *value, char *why, size_t whylen)
+{
+    const char *name = value;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out;
+    int rc;
+
+    if ((out = open_memstream(&buf, &len)) == NULL) {
+	snprintf(why, whylen, "%s: %s", e->key, strerror(errno));
+	return NULL;
+    }
+    switch (e->path) {
+    case CONFIG_PATH_LIST:
+	rc = config_put_lists(st, out, value);
+	break;
+    case CONFIG_PATH_SOCKET:
+	if (strncmp(value, "unix:", 5) == 0)
+	    name = value + 5;
+	else if (strncmp(value, "local:", 6) == 0)
+	    name = value + 6;
+	else
+	    name = value + strlen(value);	/* inet: names no file */
+	fwrite(value, 1, (size_t)(name - value), out);
+	rc = config_put_path(st, out, name, strlen(name));
+	break;
+    case CONFIG_PATH_LOG:
+	if (strcmp(value, "syslog") == 0 || strcmp(value, "stderr") == 0)
+	    name = value + strlen(value);
+	fwrite(value, 1, (size_t)(name - value), out);
+	rc = config_put_path(st, out, name, strlen(name));
+	break;
+    case CONFIG_PATH_FILE:
+	rc = config_put_path(st, out, value, strlen(value));
+	break;
+    default:
+	rc = fputs(value, out) < 0 ? -1 : 0;
+	break;
+    }
+    if (fclose(out) != 0 || rc < 0) {
+	snprintf(why, whylen, "%s: cannot take a relative path from the "
+		 "config file's directory: %s", e->key, strerror(errno));
+	free(buf);
+	return NULL;
+    }
+    return buf;
+}
+
 /* config_handler - one "key = value" from inih */
 static int config_handler(void *user, const char *section, const char *name,
 			  const char *value)
@@ -275,7 +404,7 @@ static int config_handler(void *user, const char *section, const char *name,
     const config_entry *e, *other;
     char shown[128], why[512];
     const char *bad = NULL, *secname;
-    char *plain;
+    char *plain, *resolved;
     size_t i;
 
     /* inih never sees a header (config_reader keeps them), so its
@@ -318,8 +447,10 @@ static int config_handler(void *user, const char *section, const char *name,
 	    config_error(st, "%s: %s", e->key, bad);
 	return 1;
     }
-    if (config_table_set(e, st->p, plain, why, sizeof why) < 0)
+    if ((resolved = config_resolve(st, e, plain, why, sizeof why)) == NULL
+	|| config_table_set(e, st->p, resolved, why, sizeof why) < 0)
 	config_error(st, "%s", why);
+    free(resolved);
     free(plain);
     return 1;				/* errors are ours to count, not inih's */
 }
@@ -368,6 +499,7 @@ done:
     if (st.fp != NULL)
 	fclose(st.fp);
     free(st.seen);
+    free(st.base);
     if (errs->count != before) {
 	policy_unref(st.p);
 	st.p = NULL;

@@ -127,17 +127,24 @@ const size_t config_table_section_count =
 #define FIELD(f)	offsetof(policy, f), sizeof(((policy *)0)->f)
 #define CHOICE(sec, key, names, f, def, check, help) \
     { sec, key, CONFIG_TYPE_CHOICE, names, FIELD(f), \
-      0, sizeof names / sizeof names[0] - 2, def, NULL, help, check, NULL }
+      0, sizeof names / sizeof names[0] - 2, def, NULL, help, check, NULL, \
+      CONFIG_PATH_NONE }
 #define NUMBER(sec, key, type, f, lo, hi, def, help) \
-    { sec, key, type, NULL, FIELD(f), lo, hi, def, NULL, help, NULL, NULL }
+    { sec, key, type, NULL, FIELD(f), lo, hi, def, NULL, help, NULL, NULL, \
+      CONFIG_PATH_NONE }
+/* a PATH is a file name as a whole; a STRING that names a file in some
+ * other form says so with CHECKED_PATH */
 #define TEXT(sec, key, type, f, def, help) \
-    { sec, key, type, NULL, FIELD(f), 0, 0, 0, def, help, NULL, NULL }
+    { sec, key, type, NULL, FIELD(f), 0, 0, 0, def, help, NULL, NULL, \
+      (type) == CONFIG_TYPE_PATH ? CONFIG_PATH_FILE : CONFIG_PATH_NONE }
 #define CHECKED(sec, key, f, def, check, help) \
+    CHECKED_PATH(sec, key, f, def, check, CONFIG_PATH_NONE, help)
+#define CHECKED_PATH(sec, key, f, def, check, form, help) \
     { sec, key, CONFIG_TYPE_STRING, NULL, FIELD(f), 0, 0, 0, def, help, \
-      NULL, check }
+      NULL, check, form }
 #define RULE(sec, key, kind, example, help) \
     { sec, key, CONFIG_TYPE_RULE, NULL, FIELD(rules), 0, 0, kind, example, \
-      help, NULL, NULL }
+      help, NULL, NULL, CONFIG_PATH_LIST }
 
 const config_entry config_table[] = {
     CHOICE("general", "mode", mode_names, mode, POLICY_MODE_TEXT, check_mode,
@@ -201,8 +208,8 @@ const config_entry config_table[] = {
 	   "Answer to a message over a size, count or depth limit: "
 	   "reject (5xx) or tempfail (4xx)"),
 
-    CHECKED("milter", "socket", milter_socket,
-	    "unix:/run/mugai/mugai-milter.sock", check_socket,
+    CHECKED_PATH("milter", "socket", milter_socket,
+	    "unix:/run/mugai/mugai-milter.sock", check_socket, CONFIG_PATH_SOCKET,
 	    "Where mugai-milter listens for Postfix: unix:PATH (preferred: "
 	    "loopback TCP adds about 40 ms per message) or inet:PORT@HOST"),
     CHECKED("milter", "socket_group", milter_socket_group, "postfix",
@@ -216,7 +223,7 @@ const config_entry config_table[] = {
     TEXT("milter", "pid_file", CONFIG_TYPE_PATH, milter_pid_file,
 	 "/run/mugai/mugai-milter.pid",
 	 "File that holds the process ID while mugai-milter runs"),
-    CHECKED("milter", "log", milter_log, "syslog", check_log,
+    CHECKED_PATH("milter", "log", milter_log, "syslog", check_log, CONFIG_PATH_LOG,
 	    "Where the one line per message goes: syslog (facility mail), "
 	    "stderr, or the path of a file"),
     NUMBER("milter", "memory_spool_size", CONFIG_TYPE_SIZE, milter_memory_spool,
@@ -245,14 +252,14 @@ const config_entry config_table[] = {
     CHOICE("scan", "scanner", scanner_names, scan_scanner, 0, NULL,
 	   "libclamav: signatures loaded into mugai itself (database_dir); "
 	   "clamd: a shared clamd reached at clamd_socket (INSTREAM)"),
-    CHECKED("scan", "clamd_socket", scan_clamd_socket,
-	    "unix:/run/clamav/clamd.ctl", check_clamd,
+    CHECKED_PATH("scan", "clamd_socket", scan_clamd_socket,
+	    "unix:/run/clamav/clamd.ctl", check_clamd, CONFIG_PATH_SOCKET,
 	    "Where clamd listens, for scanner = clamd: unix:PATH or "
 	    "inet:PORT@HOST"),
     TEXT("scan", "database_dir", CONFIG_TYPE_PATH, scan_database_dir,
 	 LIMITS_SCAN_DB_DIR_DEFAULT,
 	 "ClamAV signatures: the freshclam directory, or one signature file"),
-    TEXT("scan", "temp_dir", CONFIG_TYPE_STRING, scan_temp_dir, "",
+    CHECKED_PATH("scan", "temp_dir", scan_temp_dir, "", NULL, CONFIG_PATH_FILE,
 	 "Directory for the temporary files of scanning: libclamav's (a "
 	 "directory for each scan, decoded mail parts) and decoded parts "
 	 "and archive members too large for memory; empty: spool_dir. A "
@@ -982,16 +989,19 @@ static void describe(const config_entry *e, char *buf, size_t len)
 	snprintf(buf, len, "yes or no; default: %s", def);
 	break;
     case CONFIG_TYPE_STRING:
-	snprintf(buf, len, "UTF-8 text, quote it to keep outer spaces; "
-		 "default: %s", def);
+	snprintf(buf, len, "UTF-8 text, quote it to keep outer spaces%s; "
+		 "default: %s", e->path != CONFIG_PATH_NONE
+		 ? "; a relative path in it is taken from this file's directory"
+		 : "", def);
 	break;
     case CONFIG_TYPE_PATH:
-	snprintf(buf, len, "path, relative to the working directory "
+	snprintf(buf, len, "path, relative to this file's directory "
 		 "unless it starts with /; default: %s", def);
 	break;
     case CONFIG_TYPE_RULE:
-	snprintf(buf, len, "MODE PATTERN..., repeatable; default: none; "
-		 "example: %s = %s", e->key, e->def_str);
+	snprintf(buf, len, "MODE PATTERN..., repeatable, list:FILE relative "
+		 "to this file's directory; default: none; example: %s = %s",
+		 e->key, e->def_str);
 	break;
     default:
 	format_number(e->type, e->min, lo, sizeof lo);
@@ -1046,9 +1056,12 @@ int config_table_write(FILE *out, const policy *p)
 	  "# Syntax: [section] headers and \"key = value\" lines. A line that\n"
 	  "# starts with # or ; is a comment, and so is \" ;\" and what follows\n"
 	  "# it on a line. Quote a value (\"...\") to keep outer spaces. Sizes\n"
-	  "# take k, M or G (1024-based); durations take ms, s, m, h or d. Every key\n"
-	  "# is listed below with its range and default. See mugai.conf(5);\n"
-	  "# check a file with: mugai check-config -c FILE\n",
+	  "# take k, M or G (1024-based); durations take ms, s, m, h or d. A\n"
+	  "# relative path (a file or directory name not starting with /) is\n"
+	  "# taken from the directory of this file, whatever the working\n"
+	  "# directory of the program that reads it. Every key is listed\n"
+	  "# below with its range and default. See mugai.conf(5); check a\n"
+	  "# file with: mugai check-config -c FILE\n",
 	  out);
     for (s = 0; s < config_table_section_count; s++) {
 	const config_section *sec = &config_table_sections[s];

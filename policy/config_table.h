@@ -26,11 +26,24 @@ typedef enum {
     CONFIG_TYPE_COUNT,		/* plain decimal number */
     CONFIG_TYPE_DURATION,	/* number + ms, s or m; stored in ms */
     CONFIG_TYPE_STRING,		/* UTF-8 text, may be empty */
-    CONFIG_TYPE_PATH,		/* UTF-8, not empty; relative kept as given */
+    CONFIG_TYPE_PATH,		/* UTF-8, not empty; a path (see config_pathform) */
     CONFIG_TYPE_BOOL,		/* yes/no, true/false, on/off */
     CONFIG_TYPE_RULE		/* repeatable "MODE PATTERN..." (policy/rules.h);
 				 * def_num is its rules_kind, def_str an example */
 } config_type;
+
+/*
+ * Where a value holds a file name. config_load() takes a relative one
+ * from the config file's directory, for every entry alike; the forms
+ * say where in the value the name is.
+ */
+typedef enum {
+    CONFIG_PATH_NONE,		/* no file name */
+    CONFIG_PATH_FILE,		/* the whole value, unless empty */
+    CONFIG_PATH_SOCKET,		/* after "unix:" or "local:" */
+    CONFIG_PATH_LOG,		/* the whole value, unless syslog or stderr */
+    CONFIG_PATH_LIST		/* each "list:FILE" pattern of a rule */
+} config_pathform;
 
 typedef struct config_section {
     const char *name;
@@ -54,6 +67,7 @@ typedef struct config_entry {
     const char *(*check)(unsigned long long value);
     /* optional extra rule on a STRING value: reason, or NULL if fine */
     const char *(*check_text)(const char *value);
+    config_pathform path;	/* which part of the value names a file */
 } config_entry;
 
 extern const config_section config_table_sections[];

@@ -151,4 +151,9 @@
  * use. About as many as messages worked on at once. */
 #define LIMITS_FILETYPE_IDLE_COOKIES	64
 
+/* Deepest directory the start-up sweep of the spool removes: libclamav
+ * nests a scan directory per container level (max_recursion, at most
+ * 64); anything deeper is left and the sweep says so. */
+#define LIMITS_SWEEP_DEPTH		128
+
 #endif

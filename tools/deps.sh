@@ -8,7 +8,12 @@ libmilter-dev libgmime-3.0-dev libmagic-dev libmagic-mgc libclamav-dev libzip-de
 libcmocka-dev libxml2-dev libinih-dev libuchardet-dev libsqlite3-dev \
 libseccomp-dev libqpdf-dev libssl-dev openssl \
 postfix swaks miltertest clamav clamav-daemon clamav-milter python3 sudo sqlite3"
-[ "${1:-}" = bench ] && PKGS="$PKGS mimedefang libhtml-format-perl"
+# What the compared programs need at run time is named here, not left to
+# recommendations (--no-install-recommends): mimedefang.pl loads Net::DNS
+# at start, bench/mimedefang-filter HTML::TreeBuilder and HTML::FormatText;
+# clamd and clamav-milter come with the base list.
+[ "${1:-}" = bench ] && PKGS="$PKGS mimedefang libnet-dns-perl libhtml-tree-perl \
+libhtml-format-perl libhtml-parser-perl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -26,6 +26,19 @@
 #	demo CA and the three certificates are made under DIR/tls: ca.key,
 #	lgwan.key and gateway.key root's (0600), release.key the vault
 #	owner's (0600); see contrib/postfix/lgwan-server.cf.snippet.
+#	"prepare" makes the runtime directory and prints the config the
+#	milter runs with; "reload" copies that config again if it is a copy
+#	and has the milter read it (SIGUSR1).
+#
+#	The daemons' users (postfix, mugai, nobody for the LGWAN Maildir)
+#	must reach every file they use, also after the milter has dropped
+#	root. A source tree they cannot enter (a clone in /root, mode 0700,
+#	or under a mktemp -d directory) keeps the demo's state in
+#	/var/lib/mugai-demo/NAME-HASH instead: var/ there, with a copy of
+#	samples/mugai.conf and samples/test-signatures beside it (the same
+#	layout, so the config's relative paths mean the same files), and
+#	var in the tree becomes a link to it. A failed start prints its
+#	reason: the command's output and the last lines of the log.
 # ENVIRONMENT
 #	MUGAI_GW_DIR      runtime directory (var)
 #	MUGAI_SMTP_PORT   gateway SMTP port (10025)
@@ -44,6 +57,12 @@ case $DIR in /*) ;; *) DIR=$ROOT/$DIR ;; esac
 SMTP_PORT=${MUGAI_SMTP_PORT:-10025}
 LGWAN_PORT=${MUGAI_LGWAN_PORT:-10026}
 CONF=${MUGAI_CONF:-samples/mugai.conf}
+case $CONF in /*) ;; *) CONF=$ROOT/$CONF ;; esac
+# the demo's own state when the tree is out of the daemons' reach
+STATE=
+if [ -z "${MUGAI_GW_DIR:-}${MUGAI_CONF:-}" ]; then
+    STATE=/var/lib/mugai-demo/$(basename "$ROOT")-$(printf %s "$ROOT" | sha256sum | cut -c1-8)
+fi
 MILTER=${MUGAI_MILTER:-build/mugai-milter}
 NO_MILTER=${MUGAI_NO_MILTER:-0}
 RELAY=${MUGAI_RELAY:-}
@@ -51,28 +70,105 @@ GW=$DIR/postfix-gw
 LG=$DIR/postfix-lgwan
 MAILDIR_OWNER=nobody:nogroup
 
-# conf_get - a value of the milter config: conf_get KEY
+# conf_get - a value of the milter config: conf_get SECTION KEY
 conf_get() {
-    sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$CONF" | tail -n 1 |
-        sed 's/^"\(.*\)"$/\1/'
+    awk -v sec="[$1]" -v key="$2" '
+        /^[[:space:]]*\[/ { s = $1 }
+        s == sec && $0 ~ "^[[:space:]]*" key "[[:space:]]*=" {
+            sub(/^[^=]*=[[:space:]]*/, ""); v = $0 }
+        END { sub(/^"/, "", v); sub(/"$/, "", v); print v }' "$CONF"
+}
+
+# conf_path - a file name of the config, absolute: a relative one is
+# taken from the config file's directory, as mugai does
+conf_path() {
+    case $1 in
+    /*|"") echo "$1" ;;
+    *) echo "$(dirname "$CONF")/$1" ;;
+    esac
 }
 
 # milter_pidfile - the pid file named by the config, absolute
 milter_pidfile() {
-    p=$(conf_get pid_file)
-    case $p in /*) echo "$p" ;; *) echo "$ROOT/$p" ;; esac
+    conf_path "$(conf_get milter pid_file)"
 }
 
 # milter_socket_postfix - the config's socket in Postfix's syntax
 milter_socket_postfix() {
-    s=$(conf_get socket)
+    s=$(conf_get milter socket)
     case $s in
     inet:*@*) port=${s#inet:}; port=${port%%@*}; host=${s#*@}
               echo "inet:$host:$port" ;;
-    unix:/*|local:/*) echo "unix:${s#*:}" ;;
-    unix:*|local:*) echo "unix:$ROOT/${s#*:}" ;;
+    unix:*|local:*) echo "unix:$(conf_path "${s#*:}")" ;;
     *) echo "gateway: unsupported socket '$s' in $CONF" >&2; exit 1 ;;
     esac
+}
+
+# as_nobody - run a test command as a user with no rights of its own:
+# what it can reach, every daemon user can
+as_nobody() {
+    setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+}
+
+# use_state - point DIR and CONF at the state directory, if the demo
+# keeps its state there: the one var links to (also after the tree moved)
+use_state() {
+    [ -n "$STATE" ] && [ -L "$ROOT/var" ] || return 0
+    DIR=$(readlink "$ROOT/var")
+    STATE=$(dirname "$DIR")
+    CONF=$STATE/samples/mugai.conf
+    GW=$DIR/postfix-gw
+    LG=$DIR/postfix-lgwan
+}
+
+# copy_config - the config and its test signatures into the state
+# directory, readable by the daemons (the sample holds no secret)
+copy_config() {
+    mkdir -p "$STATE/samples"
+    chmod 0755 /var/lib/mugai-demo "$STATE" "$STATE/samples"
+    install -m 0644 "$ROOT/samples/mugai.conf" "$STATE/samples/mugai.conf"
+    rm -rf "$STATE/samples/test-signatures"
+    cp -R "$ROOT/samples/test-signatures" "$STATE/samples/test-signatures"
+    chmod -R a+rX "$STATE/samples/test-signatures"
+}
+
+# cmd_prepare - the runtime directory, reachable by the daemons' users;
+# prints the config the milter runs with
+cmd_prepare() {
+    [ "$(id -u)" = 0 ] || { echo "gateway: run as root" >&2; exit 1; }
+    if [ -n "$STATE" ] && [ ! -L "$ROOT/var" ] &&
+        ! as_nobody test -r "$CONF" 2>/dev/null; then
+        mkdir -p "$STATE/var"
+        # what is in var/ already (mugai sanitize's spool, an earlier
+        # failed start) moves along
+        if [ -d "$ROOT/var" ]; then
+            cp -a "$ROOT/var/." "$STATE/var/" && rm -rf "$ROOT/var"
+            echo "gateway: the daemons' users cannot enter $ROOT: moved var/ to $STATE/var" >&2
+        fi
+        ln -sfn "$STATE/var" "$ROOT/var"
+    fi
+    use_state
+    [ "$CONF" != "$STATE/samples/mugai.conf" ] || copy_config
+    mkdir -p "$DIR/log" "$DIR/run" "$DIR/spool" "$DIR/lgwan"
+    # Postfix and the milter run as their own users: the directories of
+    # the source tree down to DIR must let them through
+    d=$(cd "$DIR" && pwd)
+    case $d in
+    "$ROOT"/*)
+        while [ "$d" != "$ROOT" ]; do
+            chmod o+x "$d"
+            d=$(dirname "$d")
+        done ;;
+    esac
+    for f in "$DIR/log" "$CONF"; do
+        as_nobody test -r "$f" 2>/dev/null || {
+            echo "gateway: the daemons' users cannot reach $f: a directory" \
+                 "above it is closed to them (set MUGAI_GW_DIR and MUGAI_CONF to" \
+                 "a place they can reach)" >&2
+            exit 1
+        }
+    done
+    echo "$CONF"
 }
 
 # smtp_ready - whether 127.0.0.1:PORT answers with a 220 greeting
@@ -116,8 +212,8 @@ milter_running() {
 
 # ensure_user - the unprivileged user mugai-milter runs as
 ensure_user() {
-    u=$(conf_get user); u=${u:-mugai}
-    g=$(conf_get group); g=${g:-mugai}
+    u=$(conf_get milter user); u=${u:-mugai}
+    g=$(conf_get milter group); g=${g:-mugai}
     if ! getent group "$g" >/dev/null; then
         groupadd --system "$g"
     fi
@@ -148,15 +244,28 @@ pf_setup() {
     postfix -c "$1/etc" check
 }
 
+# start_failed - why NAME did not start: OUTPUT of its start command
+# and the last problems in its LOG; then exit
+start_failed() {
+    echo "gateway: $1 did not start" >&2
+    [ -z "$2" ] || printf '%s\n' "$2" | sed 's/^/  /' >&2
+    if [ -f "$3" ]; then
+        echo "  last problems in $3:" >&2
+        { grep -E 'fatal|panic|error|warning|UNAVAILABLE|refus|cannot' "$3" ||
+              cat "$3"; } | tail -n 8 | sed 's/^/    /' >&2
+    fi
+    exit 1
+}
+
 # pf_start - start one instance and wait for its SMTP port
 pf_start() {
+    log=$DIR/log/postfix-$(basename "$1" | sed 's/^postfix-//').log
+    out=
     if ! pf_running "$1"; then
-        postfix -c "$1/etc" start >/dev/null
+        out=$(postfix -c "$1/etc" start 2>&1) || start_failed "$(basename "$1")" "$out" "$log"
     fi
-    wait_for 30 smtp_ready "$2" || {
-        echo "gateway: $(basename "$1") does not answer on port $2; see $DIR/log" >&2
-        exit 1
-    }
+    wait_for 30 smtp_ready "$2" ||
+        start_failed "$(basename "$1") (no answer on port $2)" "$out" "$log"
 }
 
 # tls_leaf - a key and a certificate signed by the demo CA: tls_leaf NAME CN
@@ -217,28 +326,21 @@ tls_setup() {
 
 # tls_owner - who holds the release key: the vault's owner, else the milter's user
 tls_owner() {
-    o=$(conf_get owner)
+    o=$(conf_get vault owner)
     if [ -n "$o" ]; then echo "$o"; else echo "${1%%:*}"; fi
 }
 
 cmd_start() {
-    [ "$(id -u)" = 0 ] || { echo "gateway: run as root" >&2; exit 1; }
-    mkdir -p "$DIR/log" "$DIR/run" "$DIR/spool" "$DIR/lgwan"
-    # Postfix and the milter run as their own users: every directory from
-    # the project down to DIR must let them through
-    d=$(cd "$DIR" && pwd)
-    while [ "$d" != "$ROOT" ] && [ "$d" != / ]; do
-        chmod o+x "$d"
-        d=$(dirname "$d")
-    done
+    cmd_prepare >/dev/null
+    use_state
     owner=$(ensure_user)
     # the milter's own directories belong to its user; Postfix must
     # reach a unix socket next to the pid file
-    for k in spool_dir temp_dir pid_file; do
-        v=$(conf_get "$k")
+    for k in general:spool_dir scan:temp_dir milter:pid_file; do
+        v=$(conf_path "$(conf_get "${k%%:*}" "${k#*:}")")
         [ -n "$v" ] || continue
         mode=0750
-        [ "$k" = pid_file ] && { v=$(dirname "$v"); mode=0755; }
+        [ "$k" = milter:pid_file ] && { v=$(dirname "$v"); mode=0755; }
         mkdir -p "$v"
         chown "$owner" "$v"
         chmod $mode "$v"
@@ -257,15 +359,15 @@ cmd_start() {
     fi
 
     if [ "$NO_MILTER" != 1 ]; then
+        mlog=$(conf_get milter log)
+        case $mlog in syslog|stderr|"") mlog= ;; *) mlog=$(conf_path "$mlog") ;; esac
         if ! milter_running >/dev/null; then
-            "$MILTER" -n -c "$CONF" >/dev/null
-            "$MILTER" -c "$CONF"
+            out=$("$MILTER" -n -c "$CONF" 2>&1) || start_failed mugai-milter "$out" ""
+            out=$("$MILTER" -c "$CONF" 2>&1) || start_failed mugai-milter "$out" "$mlog"
         fi
         MILTERS=$(milter_socket_postfix)
-        wait_for 10 milter_running >/dev/null || {
-            echo "gateway: mugai-milter did not start; see its log" >&2
-            exit 1
-        }
+        wait_for 10 milter_running >/dev/null ||
+            start_failed mugai-milter "${out:-}" "$mlog"
     else
         MILTERS=
     fi
@@ -277,7 +379,15 @@ cmd_start() {
     pf_start "$GW" "$SMTP_PORT"
 }
 
+cmd_reload() {
+    use_state
+    [ "$CONF" != "$STATE/samples/mugai.conf" ] || copy_config
+    pid=$(milter_running) || { echo "gateway: mugai-milter is not running" >&2; exit 1; }
+    kill -USR1 "$pid"
+}
+
 cmd_stop() {
+    use_state
     for d in "$GW" "$LG"; do
         if pf_running "$d"; then
             postfix -c "$d/etc" stop >/dev/null 2>&1 || true
@@ -295,6 +405,7 @@ cmd_stop() {
 }
 
 cmd_status() {
+    use_state
     rc=0
     for d in "$GW" "$LG"; do
         if pf_running "$d"; then echo "$(basename "$d"): running"
@@ -309,7 +420,9 @@ case ${1:-} in
 start) cmd_start ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
+prepare) cmd_prepare ;;
+reload) cmd_reload ;;
 user) ensure_user ;;
-certs) tls_setup "$(tls_owner "$(ensure_user)")" ;;
-*) echo "usage: $0 start|stop|status|user|certs" >&2; exit 64 ;;
+certs) cmd_prepare >/dev/null; use_state; tls_setup "$(tls_owner "$(ensure_user)")" ;;
+*) echo "usage: $0 start|stop|status|prepare|reload|user|certs" >&2; exit 64 ;;
 esac

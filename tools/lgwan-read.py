@@ -20,7 +20,9 @@ def main(argv):
     n, args = 1, list(argv)
     if len(args) >= 2 and args[0] == "-n":
         n, args = int(args[1]), args[2:]
-    maildir = args[0] if args else "var/lgwan/Maildir"
+    # the demo's Maildir, from any working directory
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    maildir = args[0] if args else os.path.join(top, "var/lgwan/Maildir")
     files = glob.glob(os.path.join(maildir, "new", "*")) + \
         glob.glob(os.path.join(maildir, "cur", "*"))
     files.sort(key=os.path.getmtime)

@@ -9,9 +9,13 @@
 #	runtime settings and a loopback port; mugai-milter started in the
 #	foreground (t-tempfail runs FAULT_MILTER with MUGAI_FAULT=tempfail);
 #	miltertest runs the script; the milter is stopped and its spool
-#	must be empty. Each run has a private vault; after t-virus the
-#	refused original must be in it under the vault ID of the log line. t-badconfig checks that a config with errors stops
-#	the daemon from starting, with every error named FILE:LINE.
+#	must be empty. Each run has a private vault and a copy of the test
+#	signatures (the milter's user may not reach the source tree); after
+#	t-virus the refused original must be in it under the vault ID of the
+#	log line. t-badconfig checks that a config with errors stops the
+#	daemon from starting, with every error named FILE:LINE; t-baduser
+#	that a config the start refuses ([milter] user = root, an unknown
+#	user or group) is refused by -n too, with the same reason.
 #	Everything started is stopped on exit; each step has a timeout.
 set -u
 MILTER=${1:-build/mugai-milter}
@@ -20,7 +24,6 @@ DIR=tests/milter
 PORT=${MUGAI_MT_PORT:-10140}
 OWNER=$(sh tools/gateway.sh user)
 # one run at a time: the ports are shared
-mkdir -p var
 exec 9>/tmp/mugai-test-milter.lock
 flock -w 600 9 || { echo "milter: another run holds /tmp/mugai-test-milter.lock"; exit 1; }
 fail=0
@@ -32,13 +35,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-TOP=$(pwd)
-
 # make_conf - t-NAME.conf plus the runtime settings into $tmp/mugai.conf
 make_conf() {
     { [ -f "$DIR/$1.conf" ] && cat "$DIR/$1.conf"
       printf '[general]\nspool_dir = %s/spool\n' "$tmp"
-      printf '[scan]\ndatabase_dir = %s/samples/test-signatures\nmax_database_age = 0s\n' "$TOP"
+      printf '[scan]\ndatabase_dir = %s/signatures\nmax_database_age = 0s\n' "$tmp"
       printf '[milter]\nsocket = inet:%s@127.0.0.1\npid_file = %s/run/milter.pid\nlog = %s/milter.log\n' \
           "$PORT" "$tmp" "$tmp"
       # a private vault, created at start for the milter's user
@@ -53,6 +54,10 @@ for t in ${MT_ONLY:-"$DIR"/t-*.lua}; do
     chmod 0755 "$tmp"
     mkdir -p "$tmp/spool" "$tmp/run"
     chown "$OWNER" "$tmp/spool" "$tmp/run"
+    # the milter reads them after dropping root: a copy where its user
+    # can reach it, wherever the source tree is
+    cp -R samples/test-signatures "$tmp/signatures"
+    chmod -R a+rX "$tmp/signatures"
     make_conf "$name"
     bin=$MILTER
     fault=
@@ -109,6 +114,32 @@ else
     sed 's/^/    /' "$tmp/out"
     fail=1
 fi
+rm -rf "$tmp"
+tmp=
+
+# t-baduser: what the start refuses as root, -n refuses too, same reason
+tmp=$(mktemp -d /tmp/mugai-mt-XXXXXX)
+result=ok
+for bad in "user = root|refusing to run as root" \
+    "user = mugai-no-such-user|unknown user 'mugai-no-such-user'" \
+    "group = mugai-no-such-group|unknown group 'mugai-no-such-group'" \
+    "socket_group = mugai-no-such-group|unknown group 'mugai-no-such-group'"; do
+    printf '[general]\nspool_dir = %s\n[milter]\nsocket = inet:%s@127.0.0.1\npid_file = %s/pid\nlog = %s/log\n%s\n' \
+        "$tmp" "$PORT" "$tmp" "$tmp" "${bad%%|*}" > "$tmp/u.conf"
+    timeout 10 "$MILTER" -n -c "$tmp/u.conf" >"$tmp/n.out" 2>&1
+    nrc=$?
+    timeout 10 "$MILTER" -f -c "$tmp/u.conf" >"$tmp/s.out" 2>&1
+    src=$?
+    if [ "$nrc" != 1 ] || [ "$src" != 1 ] || ! grep -q "${bad#*|}" "$tmp/n.out" \
+        || ! grep -q "${bad#*|}" "$tmp/s.out" \
+        || python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; then
+        result="FAIL (${bad%%|*}: -n exit $nrc, start exit $src)"
+        sed 's/^/    -n: /' "$tmp/n.out"
+        sed 's/^/    start: /' "$tmp/s.out"
+    fi
+done
+echo "milter t-baduser: $result"
+[ "$result" = ok ] || fail=1
 rm -rf "$tmp"
 tmp=
 exit $fail

@@ -4,10 +4,12 @@
 # SYNOPSIS
 #	tests/postfix/run.sh [integration] [vault] [sidedoor] [load] [faults]
 # DESCRIPTION
-#	Starts a private gateway (tools/gateway.sh) under var/test-postfix
-#	on ports 10225 (gateway) and 10226 (LGWAN side), with
-#	the fault-injecting daemon build/tests/mugai-milter-fault (a normal
-#	mugai-milter unless the file var/test-postfix/fault says otherwise)
+#	Starts a private gateway (tools/gateway.sh) under
+#	/tmp/mugai-test-postfix (outside the source tree, which the daemons'
+#	users may not be able to enter: a clone in /root) on ports 10225
+#	(gateway) and 10226 (LGWAN side), with the fault-injecting daemon
+#	build/tests/mugai-milter-fault (a normal mugai-milter unless the
+#	file /tmp/mugai-test-postfix/fault says otherwise)
 #	and samples/mugai.conf with test paths and max_message_size = 1M.
 #	  integration  every samples/*.eml and tests/hostile/*.eml sent with
 #	               swaks: accepted, refused 5xx or 4xx as the expectation
@@ -37,7 +39,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-T=$ROOT/var/test-postfix
+T=/tmp/mugai-test-postfix
 MAILDIR=$T/lgwan/Maildir
 PHASES=${*:-integration vault sidedoor load faults}
 export MUGAI_GW_DIR=$T MUGAI_SMTP_PORT=10225 MUGAI_LGWAN_PORT=10226
@@ -278,8 +280,7 @@ phase_faults() {
     say "faults: unreadable config: refused at reload (old config kept), at start no milter and 4xx"
 }
 
-# one run at a time: the ports and var/test-postfix are shared
-mkdir -p "$ROOT/var"
+# one run at a time: the ports and $T are shared
 exec 9>/tmp/mugai-test-postfix.lock
 if ! flock -w 900 9; then
     bad "another tests/postfix run holds /tmp/mugai-test-postfix.lock"

@@ -10,6 +10,7 @@
  *	"make check" does: the sample files are found relative to it.
  */
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/unit/testutil.h"
@@ -311,7 +312,8 @@ static void test_load_every_key(void **state)
     assert_non_null(strstr(p->source, "/tmp/mugai-test-config-"));
     assert_int_equal(p->mode, POLICY_MODE_TEXT);
     assert_int_equal(p->language, POLICY_LANG_EN);
-    assert_string_equal(p->spool_dir, "relative/spool");
+    /* relative: from the file's directory (/tmp) */
+    assert_string_equal(p->spool_dir, "/tmp/relative/spool");
     assert_string_equal(p->subject_tag, "  [外部メール] ");
     assert_int_equal(p->urls, POLICY_URL_KEEP);
     assert_int_equal(p->mailto_links, POLICY_URL_REMOVE);
@@ -617,27 +619,28 @@ static char *written_text(const policy *p)
 static void test_sample_files(void **state)
 {
     /* samples/mugai.conf differs from the defaults only in these: runtime
-     * paths under var/ (the demo gateway's among them), the project's own
+     * paths under var/ of the source tree (the demo gateway's among them;
+     * relative to samples/, the file's directory), the project's own
      * test signatures, which carry no date, and the demo vault, owned by
      * the demo gateway's user */
     static const char *const source_tree[][3] = {
-	{ "general", "spool_dir", "var/spool" },
-	{ "milter", "socket", "unix:var/run/mugai-milter.sock" },
-	{ "milter", "pid_file", "var/run/mugai-milter.pid" },
-	{ "milter", "log", "var/log/mugai-milter.log" },
-	{ "scan", "database_dir", "samples/test-signatures" },
+	{ "general", "spool_dir", "../var/spool" },
+	{ "milter", "socket", "unix:../var/run/mugai-milter.sock" },
+	{ "milter", "pid_file", "../var/run/mugai-milter.pid" },
+	{ "milter", "log", "../var/log/mugai-milter.log" },
+	{ "scan", "database_dir", "test-signatures" },
 	{ "scan", "max_database_age", "0s" },
-	{ "vault", "dir", "var/vault" },
+	{ "vault", "dir", "../var/vault" },
 	{ "vault", "group", "mugai" },
 	{ "vault", "owner", "mugai" },
-	{ "vault", "audit_log", "var/audit/audit.log" },
-	{ "vault", "release_tls_cert", "var/tls/release.crt" },
-	{ "vault", "release_tls_key", "var/tls/release.key" },
-	{ "vault", "release_tls_ca", "var/tls/ca.crt" },
+	{ "vault", "audit_log", "../var/audit/audit.log" },
+	{ "vault", "release_tls_cert", "../var/tls/release.crt" },
+	{ "vault", "release_tls_key", "../var/tls/release.key" },
+	{ "vault", "release_tls_ca", "../var/tls/ca.crt" },
     };
     config_errors errs;
     policy *p, *d;
-    char why[256], *want, *have, *dump = NULL;
+    char why[256], *want, *have, *dump = NULL, cwd[2048], want_path[4096];
     size_t dumplen = 0, i;
     FILE *mem;
 
@@ -647,7 +650,11 @@ static void test_sample_files(void **state)
     config_errors_print(&errs, stderr);
     assert_int_equal(errs.count, 0);
     assert_non_null(p);
-    assert_string_equal(p->spool_dir, "var/spool");
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(want_path, sizeof want_path, "%s/samples/../var/spool", cwd);
+    assert_string_equal(p->spool_dir, want_path);
+    snprintf(want_path, sizeof want_path, "%s/samples/test-signatures", cwd);
+    assert_string_equal(p->scan_database_dir, want_path);
     assert_string_equal(p->subject_tag, "[無害化]");
     policy_unref(p);
 
@@ -707,7 +714,8 @@ static void test_write_round_trip(void **state)
     assert_non_null(q);
     second = written_text(q);
     assert_string_equal(first, second);
-    assert_string_equal(q->spool_dir, " /odd path ");
+    /* a leading blank makes it relative: from the file's directory */
+    assert_string_equal(q->spool_dir, "/tmp/ /odd path ");
     assert_int_equal(q->max_message_size, 65537);
     assert_int_equal(q->max_message_time_ms, 1500);
     assert_non_null(strstr(first, "max_message_time = 1500ms\n"));
@@ -1050,6 +1058,132 @@ static void test_rules_list_file(void **state)
     unlink(badpath);
 }
 
+/* value_of - the string a STRING or PATH entry stored in p */
+static const char *value_of(const policy *p, const config_entry *e)
+{
+    return *(char *const *)((const char *)p + e->offset);
+}
+
+/* relative_value - a relative value of e's form naming "sub/KEY" */
+static void relative_value(const config_entry *e, char *buf, size_t len)
+{
+    snprintf(buf, len, "%ssub/%s", e->path == CONFIG_PATH_SOCKET ? "unix:" : "",
+	     e->key);
+}
+
+/* test_relative_paths - every file name in a config, whatever its key,
+ *	is taken from the config file's directory: loaded by an absolute
+ *	name, by a relative one and from another working directory */
+static void test_relative_paths(void **state)
+{
+    char top[] = "/tmp/mugai-test-relpath-XXXXXX", confdir[128], conf[160];
+    char cwd[2048], value[512], want[512], listfile[192], absfile[192];
+    static const char *const loads[][2] = {
+	{ NULL, NULL },			/* absolute name, from here */
+	{ "/", NULL },			/* absolute name, from / */
+	{ "TOP", "etc/mugai.conf" },	/* relative name, from TOP */
+	{ "CONFDIR", "mugai.conf" },	/* bare name, from its directory */
+    };
+    config_errors errs;
+    const config_entry *e;
+    size_t i, l, npath = 0;
+    policy *p;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_non_null(mkdtemp(top));
+    snprintf(confdir, sizeof confdir, "%s/etc", top);
+    assert_int_equal(mkdir(confdir, 0700), 0);
+    snprintf(listfile, sizeof listfile, "%s/staff.list", confdir);
+    f = fopen(listfile, "w");
+    assert_non_null(f);
+    fputs("user@example.jp\n", f);
+    fclose(f);
+    /* an absolute list file, outside the config's directory */
+    snprintf(absfile, sizeof absfile, "%s/abs.list", top);
+    f = fopen(absfile, "w");
+    assert_non_null(f);
+    fputs("other@example.jp\n", f);
+    fclose(f);
+    snprintf(conf, sizeof conf, "%s/mugai.conf", confdir);
+    f = fopen(conf, "w");
+    assert_non_null(f);
+    /* every entry that names a file gets a relative value */
+    for (i = 0; i < config_table_count; i++) {
+	e = &config_table[i];
+	if (e->type == CONFIG_TYPE_PATH)
+	    assert_int_equal(e->path, CONFIG_PATH_FILE);
+	if (e->path == CONFIG_PATH_NONE || e->path == CONFIG_PATH_LIST)
+	    continue;
+	relative_value(e, value, sizeof value);
+	fprintf(f, "[%s]\n%s = %s\n", e->section, e->key, value);
+	npath++;
+    }
+    /* spool_dir, pid_file, database_dir, vault dir and audit_log, the
+     * socket, clamd's socket, the log and temp_dir */
+    assert_true(npath >= 9);
+    fprintf(f, "[rules]\nrecipient = text @a.example,list:staff.list list:%s\n"
+	    "[scan]\nscanner = clamd\n", absfile);
+    fclose(f);
+
+    for (l = 0; l < sizeof loads / sizeof loads[0]; l++) {
+	const char *dir = loads[l][0], *name = loads[l][1] ? loads[l][1] : conf;
+
+	if (dir != NULL)
+	    assert_int_equal(chdir(strcmp(dir, "TOP") == 0 ? top
+				   : strcmp(dir, "CONFDIR") == 0 ? confdir
+				   : dir), 0);
+	config_errors_init(&errs);
+	p = config_load(name, &errs);
+	config_errors_print(&errs, stderr);
+	assert_int_equal(errs.count, 0);
+	assert_non_null(p);
+	for (i = 0; i < config_table_count; i++) {
+	    e = &config_table[i];
+	    if (e->path == CONFIG_PATH_NONE || e->path == CONFIG_PATH_LIST)
+		continue;
+	    snprintf(want, sizeof want, "%s%s/sub/%s",
+		     e->path == CONFIG_PATH_SOCKET ? "unix:" : "", confdir, e->key);
+	    assert_string_equal(value_of(p, e), want);
+	}
+	/* the list file was found beside the config and read */
+	assert_true(rules_format(p->rules, RULES_RECIPIENT, 0, value,
+				 sizeof value) > 0);
+	snprintf(want, sizeof want, "@a.example,list:%s/staff.list list:%s",
+		 confdir, absfile);
+	assert_non_null(strstr(value, want));
+	policy_unref(p);
+	config_errors_free(&errs);
+	assert_int_equal(chdir(cwd), 0);
+    }
+
+    /* what names no file stays as written */
+    f = fopen(conf, "w");
+    assert_non_null(f);
+    fputs("[milter]\nsocket = inet:10999@127.0.0.1\nlog = syslog\n"
+	  "[scan]\ntemp_dir = \"\"\nclamd_socket = unix:/run/x.ctl\n"
+	  "database_dir = /var/lib/clamav\n[vault]\nrelease_host = rel/host\n", f);
+    fclose(f);
+    assert_int_equal(chdir("/"), 0);
+    p = config_load(conf, NULL);
+    assert_int_equal(chdir(cwd), 0);
+    assert_non_null(p);
+    assert_string_equal(p->milter_socket, "inet:10999@127.0.0.1");
+    assert_string_equal(p->milter_log, "syslog");
+    assert_string_equal(p->scan_temp_dir, "");
+    assert_string_equal(p->scan_clamd_socket, "unix:/run/x.ctl");
+    assert_string_equal(p->scan_database_dir, "/var/lib/clamav");
+    assert_string_equal(p->vault_release_host, "rel/host");
+    policy_unref(p);
+
+    unlink(conf);
+    unlink(listfile);
+    unlink(absfile);
+    rmdir(confdir);
+    rmdir(top);
+}
+
 /* test_policy_view - a borrowed copy with another mode */
 static void test_policy_view(void **state)
 {
@@ -1095,6 +1229,7 @@ int main(void)
 	cmocka_unit_test(test_rules_strictest),
 	cmocka_unit_test(test_rules_exceptions),
 	cmocka_unit_test(test_rules_list_file),
+	cmocka_unit_test(test_relative_paths),
 	cmocka_unit_test(test_policy_view),
     };
 

@@ -753,17 +753,20 @@ static void write_conf(const char *path, const char *text)
  *	live; the vault is shared while [vault] stays the same */
 static void test_reload(void **state)
 {
-    char path[96], *log, pre[512], text[1024];
+    char path[96], *log, pre[2048], text[3072], cwd[1024];
     policy *p, *old, *cur;
     snapshot *s1, *s2;
 
     (void)state;
-    /* the test's spool: the virus engine built at reload writes there */
+    /* the test's spool: the virus engine built at reload writes there;
+     * the config is not in the source tree, so its signatures are named
+     * absolute */
+    assert_non_null(getcwd(cwd, sizeof cwd));
     snprintf(pre, sizeof pre, "[general]\nspool_dir = %s\n[vault]\ndir = %s\n"
 	     "audit_log = %s\nowner = \"\"\n"
-	     "group = %s\n[scan]\ndatabase_dir = samples/test-signatures\n"
+	     "group = %s\n[scan]\ndatabase_dir = %s/samples/test-signatures\n"
 	     "max_database_age = 0s\n", spooldir, vaultdir, auditpath,
-	     getgrgid(getegid())->gr_name);
+	     getgrgid(getegid())->gr_name, cwd);
     snprintf(path, sizeof path, "%s.conf", spooldir);
     snprintf(text, sizeof text, "%s[text]\nsubject_tag = [A]\n", pre);
     write_conf(path, text);

@@ -272,10 +272,86 @@ static void test_sweep(void **state)
     assert_int_equal(spool_sweep("/nonexistent/mugai"), -1);
 }
 
+/* touch - an empty file at dir/rel */
+static void touch(const char *rel)
+{
+    char path[256];
+    int fd;
+
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    fd = open(path, O_CREAT | O_WRONLY, 0600);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+/* subdir - a directory at dir/rel */
+static void subdir(const char *rel)
+{
+    char path[256];
+
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    assert_int_equal(mkdir(path, 0700), 0);
+}
+
+/* exists - whether dir/rel is there (a link counts, not its target) */
+static int exists(const char *rel)
+{
+    char path[256];
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    return lstat(path, &st) == 0;
+}
+
+/* test_sweep_scantemp - libclamav's scan directories left by a crash
+ *	go, empty or full and nested; a link in one is removed, never
+ *	followed; other directories and a link named like one stay */
+static void test_sweep_scantemp(void **state)
+{
+    char outside[] = "/tmp/mugai-test-sweep-XXXXXX", path[256], target[256];
+
+    (void)state;
+    assert_non_null(mkdtemp(outside));
+    snprintf(target, sizeof target, "%s/keep", outside);
+    assert_int_equal(mkdir(target, 0700), 0);
+    subdir("20261203_1-scantemp.abc123");			/* empty */
+    subdir("mail.eml-scantemp.9f8e7d");			/* full, nested */
+    touch("mail.eml-scantemp.9f8e7d/part1");
+    subdir("mail.eml-scantemp.9f8e7d/zip-scantemp.0a0b");
+    touch("mail.eml-scantemp.9f8e7d/zip-scantemp.0a0b/member");
+    snprintf(path, sizeof path, "%s/mail.eml-scantemp.9f8e7d/link", dir);
+    assert_int_equal(symlink(target, path), 0);
+    subdir("not-a-scan-dir");
+    touch("not-a-scan-dir/file");
+    snprintf(path, sizeof path, "%s/linked-scantemp.1", dir);
+    assert_int_equal(symlink(target, path), 0);
+    touch(SPOOL_PREFIX "stale2");
+
+    assert_int_equal(spool_sweep(dir), 3);
+    assert_false(exists("20261203_1-scantemp.abc123"));
+    assert_false(exists("mail.eml-scantemp.9f8e7d"));
+    assert_false(exists(SPOOL_PREFIX "stale2"));
+    assert_true(exists("not-a-scan-dir/file"));
+    assert_true(exists("linked-scantemp.1"));
+    assert_int_equal(access(target, F_OK), 0);		/* not followed */
+    /* a second start finds nothing more */
+    assert_int_equal(spool_sweep(dir), 0);
+
+    snprintf(path, sizeof path, "%s/linked-scantemp.1", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/not-a-scan-dir/file", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/not-a-scan-dir", dir);
+    rmdir(path);
+    rmdir(target);
+    rmdir(outside);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_headers),
+	cmocka_unit_test(test_sweep_scantemp),
 	cmocka_unit_test(test_memory),
 	cmocka_unit_test(test_move_fails),
 	cmocka_unit_test(test_chunking),
