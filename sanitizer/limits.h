@@ -40,6 +40,11 @@
 #define LIMITS_TEXT_SIZE_MIN		1024
 #define LIMITS_TEXT_SIZE_MAX		(64u * 1024 * 1024)
 
+/* A body rendering with fewer octets than this besides white space ("."
+ * or a blank line) is trivially short: the next alternative is tried and
+ * the one that carries more is shown. */
+#define LIMITS_ALT_TRIVIAL	8
+
 /* Wall time for one message (ms); must stay below Postfix's
  * milter_content_timeout (300 s). */
 #define LIMITS_MESSAGE_TIME_DEFAULT	60000

@@ -310,7 +310,8 @@ int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
 {
     const char *eol = crlf ? "\r\n" : "\n";
     notice_info ni = { .html_converted = e->html_converted, .truncated = e->text_cut,
-                       .text_limit = e->pol->max_text_size, .vault_id = e->vault_id };
+                       .text_limit = e->pol->max_text_size, .vault_id = e->vault_id,
+                       .alt_lost = e->alt_lost };
     strbuf full = { 0 }, out = { 0 };
     char *notice = NULL, *wrapped = NULL, *jis = NULL;
     size_t nlen = 0, wlen = 0, jlen = 0;
