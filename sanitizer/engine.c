@@ -28,6 +28,7 @@
 #include "sanitizer/digest.h"
 #include "sanitizer/fdio.h"
 #include "sanitizer/filetype.h"
+#include "sanitizer/frame.h"
 #include "sanitizer/hdrdecode.h"
 #include "sanitizer/htmltext.h"
 #include "sanitizer/charset.h"
@@ -1228,61 +1229,68 @@ static void engine_parser_warning(gint64 offset, GMimeParserWarning code,
                            (long long)offset, item ? ": " : "", item ? item : "");
 }
 
-/* engine_scan_header_block - check the top-level header block before parsing */
-static int engine_scan_header_block(engine_ctx *e, int fd)
+/*
+ * engine_frame - check the top-level header block and open the stream to
+ * parse: the input itself, or, when its framing needed repair (a byte
+ * order mark, an mbox line, no empty line after the fields), the repaired
+ * header block followed by the input from where the body starts.
+ */
+static GMimeStream *engine_frame(engine_ctx *e, int fd)
 {
-    unsigned char *buf = malloc(LIMITS_IO_CHUNK);
-    size_t total = 0, fields = 0;
-    int state = 1;	/* 1 = at line start */
-    int rc = 0;
+    frame f;
+    GMimeStream *s = NULL;
 
-    if (!buf) {
+    switch (frame_read(fd, e->pol->max_header_size, e->pol->max_header_count, &f)) {
+    case FRAME_OK:
+        break;
+    case FRAME_READ_ERROR:
+        engine_fail(e, ENGINE_STOP_ERROR, "cannot read message: %s", strerror(errno));
+        return NULL;
+    case FRAME_OUT_OF_MEMORY:
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
-        return -1;
-    }
-    if (lseek(fd, 0, SEEK_SET) < 0) {
-        free(buf);
-        engine_fail(e, ENGINE_STOP_ERROR, "cannot seek: %s", strerror(errno));
-        return -1;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf, LIMITS_IO_CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            engine_fail(e, ENGINE_STOP_ERROR, "cannot read message: %s", strerror(errno));
-            rc = -1;
-            break;
-        }
-        if (n == 0)
-            break;
-        for (ssize_t i = 0; i < n; i++) {
-            unsigned char c = buf[i];
-            total++;
-            if (state && (c == '\n' || (c == '\r' && i + 1 < n && buf[i + 1] == '\n'))) {
-                state = 2;	/* end of header block */
-                break;
-            }
-            if (state && c != ' ' && c != '\t')
-                fields++;
-            state = c == '\n';
-        }
-        if (state == 2)
-            break;
-        if (total > e->pol->max_header_size)
-            break;
-    }
-    free(buf);
-    if (rc == 0 && total > e->pol->max_header_size) {
+        return NULL;
+    case FRAME_TOO_LARGE:
         engine_fail(e, ENGINE_STOP_LIMIT, "header block larger than %zu bytes",
                     e->pol->max_header_size);
-        rc = -1;
-    } else if (rc == 0 && fields > e->pol->max_header_count) {
+        return NULL;
+    case FRAME_TOO_MANY_FIELDS:
         engine_fail(e, ENGINE_STOP_LIMIT, "more than %zu header fields",
                     e->pol->max_header_count);
-        rc = -1;
+        return NULL;
     }
-    return rc;
+    if (f.bom)
+        report_add_finding(e->rep, "", "byte-order-mark", "UTF-8 byte order mark before the header");
+    if (f.mbox)
+        report_add_finding(e->rep, "", "mbox-separator", "mbox \"From \" line before the header");
+    if (f.folded_name)
+        report_add_finding(e->rep, "", "folded-field-name",
+                           "a field name folded away from its colon was joined to it");
+    if (f.unterminated)
+        report_add_finding(e->rep, "", "header-not-terminated",
+                           "a line that is not a header field ends the header block; "
+                           "the body starts there");
+    int pfd = dup(fd);
+    if (pfd < 0 || lseek(pfd, 0, SEEK_SET) < 0) {
+        if (pfd >= 0)
+            close(pfd);
+        frame_free(&f);
+        engine_fail(e, ENGINE_STOP_ERROR, "cannot open message: %s", strerror(errno));
+        return NULL;
+    }
+    s = g_mime_stream_fs_new(pfd);	/* owns pfd */
+    if (f.head) {
+        GMimeStream *cat = g_mime_stream_cat_new();
+        GMimeStream *head = g_mime_stream_mem_new_with_buffer(f.head, f.head_len);
+        GMimeStream *body = g_mime_stream_substream(s, f.body, -1);
+        g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), head);
+        g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), body);
+        g_object_unref(head);
+        g_object_unref(body);
+        g_object_unref(s);
+        s = cat;
+    }
+    frame_free(&f);
+    return s;
 }
 
 /* engine_message_sha256 - hash of the message as received */
@@ -1424,7 +1432,6 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     engine_options defopts = { 0 };
     scan_settings builtin;
 
-    (void)env;
     memset(res, 0, sizeof(*res));
     if (!(res->report = e.rep = report_new()))
         return -1;
@@ -1438,6 +1445,8 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     e.urls.tel = p->tel_links;
     e.urls.language = p->language;
     e.rep->mode = p->mode == POLICY_MODE_CDR ? "cdr" : "text";
+    e.env_sender = env ? env->sender : NULL;
+    e.now = o->now ? o->now : (long long)time(NULL);
     e.vault_id = o->vault_id && *o->vault_id ? o->vault_id : NULL;
     if (o->scan) {
         e.scan = o->scan;
@@ -1466,19 +1475,10 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
         engine_fail(&e, ENGINE_STOP_ERROR, "mode %s is not available", e.rep->mode);
         goto out;
     }
-    if (engine_message_sha256(&e, fd) < 0 || engine_scan_header_block(&e, fd) < 0)
+    if (engine_message_sha256(&e, fd) < 0 || !(stream = engine_frame(&e, fd)))
         goto out;
     if (e.scan->av != SCAN_AV_OFF && engine_scan_message(&e, fd) < 0)
         goto out;
-
-    int pfd = dup(fd);
-    if (pfd < 0 || lseek(pfd, 0, SEEK_SET) < 0) {
-        if (pfd >= 0)
-            close(pfd);
-        engine_fail(&e, ENGINE_STOP_ERROR, "cannot open message: %s", strerror(errno));
-        goto out;
-    }
-    stream = g_mime_stream_fs_new(pfd);	/* owns pfd */
     parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_persist_stream(parser, TRUE);
     popts = g_mime_parser_options_new();

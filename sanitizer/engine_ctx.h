@@ -44,6 +44,8 @@ typedef struct engine_ctx {
     unsigned	uu_count;
     char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being scanned for uuencode */
     const struct scan_settings *scan;	/* never NULL inside engine_run */
+    const char	*env_sender;	/* MAIL FROM, or NULL */
+    long long	now;		/* engine_options.now, else the time of the run */
     const char	*vault_id;	/* engine_options.vault_id: NULL when nothing is kept */
     struct scan_db *db;		/* referenced engine, NULL when not scanning */
     int		archives;	/* look into archives (temp files in tmpdir) */

@@ -68,6 +68,7 @@
 #define LIMITS_FOOTNOTES	1000		/* link footnotes listed */
 #define LIMITS_TABLE_CELLS	10000		/* cells laid out as a grid */
 #define LIMITS_NOTICE_ITEMS	500		/* removed items listed one by one */
+#define LIMITS_FROM_NOTE	200		/* octets of an original From quoted in the notice */
 #define LIMITS_MIME_PATH	(8 * LIMITS_MIME_DEPTH_MAX)	/* "1.2.3" path text */
 
 /* Rule list files (policy/rules.c). */

@@ -224,6 +224,9 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
     for (size_t i = 0; i < r->nparts; i++)
         if (r->parts[i].action == REPORT_REMOVED)
             removed++;
+    char *from_visible = info->from_note ? notice_visible(info->from_note) : NULL;
+    if (info->from_note && !from_visible)
+        return NULL;
 
     strbuf_puts(&b, NOTICE_RULE);
     if (en) {
@@ -235,6 +238,10 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
             strbuf_printf(&b, "The text was longer than %llu bytes and was cut there.%s\n",
                           info->text_limit, info->vault_id ? "\nThe original is kept"
                           " (see the vault ID below)." : "");
+        if (info->from_note)
+            strbuf_printf(&b, "The From field was missing, repeated or not valid; the envelope\n"
+                              "sender is shown instead. Original From: %s\n",
+                          *from_visible ? from_visible : "(none)");
         if (removed)
             strbuf_printf(&b, "%u item%s removed:\n", removed,
                           removed == 1 ? " was" : "s were");
@@ -249,6 +256,10 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
             strbuf_printf(&b, "本文が %llu バイトを超えたため、以降を省略しました。%s\n",
                           info->text_limit, info->vault_id ? "\n原本は保管しています"
                           "（下記の保管番号）。" : "");
+        if (info->from_note)
+            strbuf_printf(&b, "差出人（From）欄が無いか、複数あるか、正しくないため、\n"
+                              "エンベロープ送信者を表示しています。元の差出人欄: %s\n",
+                          *from_visible ? from_visible : "（なし）");
         if (removed)
             strbuf_printf(&b, "次の %u 件を削除しました。\n", removed);
         else
@@ -306,6 +317,7 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
                            : "\n削除されたファイルが必要な場合は、SHA-256 の値を添えて\n"
                              "システム管理者にお問い合わせください。\n");
     strbuf_puts(&b, NOTICE_RULE "\n");
+    free(from_visible);
     if (b.oom) {
         strbuf_free(&b);
         return NULL;

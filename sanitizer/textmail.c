@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "sanitizer/textmail.h"
 #include "sanitizer/charset.h"
 #include "sanitizer/hdrdecode.h"
@@ -171,6 +172,124 @@ static char *textmail_subject(const policy *p, const char *decoded)
     return s;
 }
 
+/* textmail_count - how many fields called name the message has */
+static int textmail_count(GMimeHeaderList *hl, const char *name)
+{
+    int n = 0, c = hl ? g_mime_header_list_get_count(hl) : 0;
+    for (int i = 0; i < c; i++)
+        n += strcasecmp(g_mime_header_get_name(g_mime_header_list_get_header_at(hl, i)),
+                        name) == 0;
+    return n;
+}
+
+/* textmail_from_ok - exactly one From, and it names a mailbox */
+static int textmail_from_ok(GMimeHeaderList *hl)
+{
+    if (textmail_count(hl, "From") != 1)
+        return 0;
+    const char *raw = g_mime_header_get_raw_value(g_mime_header_list_get_header(hl, "From"));
+    char *dec = raw ? hdrdecode_text(raw, strlen(raw)) : NULL;
+    InternetAddressList *l = dec ? internet_address_list_parse(NULL, dec) : NULL;
+    int ok = 0;
+    for (int i = 0; l && i < internet_address_list_length(l) && !ok; i++) {
+        InternetAddress *a = internet_address_list_get_address(l, i);
+        const char *addr = INTERNET_ADDRESS_IS_MAILBOX(a)
+                               ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
+                               : NULL;
+        ok = addr && strchr(addr, '@') && addr[0] != '@';
+    }
+    if (l)
+        g_object_unref(l);
+    free(dec);
+    return ok;
+}
+
+/* textmail_envelope_from - the From shown when the message's own cannot be:
+ *	the envelope sender, marked as such, when it is a plain address */
+static char *textmail_envelope_from(const engine_ctx *e)
+{
+    int en = e->pol->language == POLICY_LANG_EN;
+    const char *s = e->env_sender ? e->env_sender : "";
+    size_t len = strlen(s);
+    if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
+        s++;
+        len -= 2;
+    }
+    int ok = len > 0 && len < 256 && memchr(s, '@', len) && s[0] != '@';
+    for (size_t i = 0; ok && i < len; i++)
+        ok = s[i] > 32 && s[i] < 127 && !strchr("<>()[]\\,;:\"", s[i]);
+    char *v = NULL;
+    if (ok ? asprintf(&v, "%s <%.*s>", en ? "(envelope sender)" : "（エンベロープ送信者）",
+                      (int)len, s) < 0
+           : asprintf(&v, "%s <unknown-sender@invalid>",
+                      en ? "(unknown sender)" : "（差出人不明）") < 0)
+        return NULL;
+    char *enc = textmail_encode("From", v, "utf-8", 1);
+    free(v);
+    return enc;
+}
+
+/* textmail_date_now - a Date field value for the time of the run (C locale names) */
+static char *textmail_date_now(const engine_ctx *e)
+{
+    static const char *const day[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    time_t t = (time_t)e->now;
+    struct tm tm;
+    char *v = NULL;
+    if (!gmtime_r(&t, &tm) ||
+        asprintf(&v, "%s, %d %s %d %02d:%02d:%02d +0000", day[tm.tm_wday % 7], tm.tm_mday,
+                 mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec) < 0)
+        return NULL;
+    return v;
+}
+
+/* textmail_required - From, To and Date the message lacks (Subject is done by the caller) */
+static int textmail_required(engine_ctx *e, GMimeHeaderList *hl, int from_ok,
+                             engine_result *res)
+{
+    if (!from_ok) {
+        if (textmail_add_delete(res, "From") < 0 ||
+            textmail_add_header(res, "From", textmail_envelope_from(e)) < 0)
+            return -1;
+        report_add_finding(e->rep, "", "from-replaced",
+                           "no single valid From field; the envelope sender is shown");
+    }
+    if (textmail_count(hl, "To") == 0) {
+        if (textmail_add_header(res, "To", strdup("undisclosed-recipients:;")) < 0)
+            return -1;
+        report_add_finding(e->rep, "", "to-added", "no To field; one was added");
+    }
+    if (textmail_count(hl, "Date") == 0) {
+        if (textmail_add_header(res, "Date", textmail_date_now(e)) < 0)
+            return -1;
+        report_add_finding(e->rep, "", "date-added", "no Date field; the time of sanitizing was added");
+    }
+    return 0;
+}
+
+/* textmail_from_note - the original From fields, for the notice, when they are not shown */
+static char *textmail_from_note(GMimeHeaderList *hl)
+{
+    strbuf b = { 0 };
+    int c = hl ? g_mime_header_list_get_count(hl) : 0;
+    for (int i = 0; i < c; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+        if (strcasecmp(g_mime_header_get_name(h), "From") != 0)
+            continue;
+        const char *raw = g_mime_header_get_raw_value(h);
+        char *dec = hdrdecode_text(raw ? raw : "", raw ? strlen(raw) : 0);
+        if (dec && strlen(dec) > LIMITS_FROM_NOTE)
+            dec[LIMITS_FROM_NOTE] = 0;	/* notice_visible shows a cut character as <XX> */
+        if (b.len)
+            strbuf_puts(&b, " / ");
+        strbuf_puts(&b, dec ? dec : "");
+        free(dec);
+    }
+    return b.oom ? (strbuf_free(&b), NULL) : strbuf_steal(&b, NULL);
+}
+
 /* textmail_headers - the output header block */
 static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res,
                             const char *ctype, const char *cte)
@@ -178,13 +297,14 @@ static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res
     GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
     int n = hl ? g_mime_header_list_get_count(hl) : 0;
     int jis = e->pol->output_charset == POLICY_CHARSET_ISO2022JP;
-    int have_subject = 0;
+    int have_subject = 0, from_ok = textmail_from_ok(hl);
 
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
         const char *name = g_mime_header_get_name(h);
         const char *raw = g_mime_header_get_raw_value(h);
-        int drop = strncasecmp(name, TEXTMAIL_OWN_PREFIX, strlen(TEXTMAIL_OWN_PREFIX)) == 0;
+        int drop = strncasecmp(name, TEXTMAIL_OWN_PREFIX, strlen(TEXTMAIL_OWN_PREFIX)) == 0 ||
+                   (!from_ok && strcasecmp(name, "From") == 0);
         for (size_t k = 0; !drop && k < sizeof(textmail_mime_fields) / sizeof(char *); k++)
             drop = strcasecmp(name, textmail_mime_fields[k]) == 0;
         if (!raw)
@@ -219,9 +339,15 @@ static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res
         if (textmail_add_header(res, name, value) < 0)
             return -1;
     }
-    if (!have_subject && e->pol->subject_tag && *e->pol->subject_tag &&
+    if (textmail_required(e, hl, from_ok, res) < 0)
+        return -1;
+    if (!have_subject &&
         textmail_add_header(res, "Subject",
-                            hdrencode_text(e->pol->subject_tag, jis, strlen("Subject"))) < 0)
+                            hdrencode_text(e->pol->subject_tag && *e->pol->subject_tag
+                                               ? e->pol->subject_tag
+                                               : e->pol->language == POLICY_LANG_EN
+                                                     ? "(no subject)" : "（件名なし）",
+                                           jis, strlen("Subject"))) < 0)
         return -1;
     char *result = NULL;
     if (asprintf(&result, "mode=%s; removed=%u; parts=%zu; findings=%zu",
@@ -313,7 +439,7 @@ int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
                        .text_limit = e->pol->max_text_size, .vault_id = e->vault_id,
                        .alt_lost = e->alt_lost };
     strbuf full = { 0 }, out = { 0 };
-    char *notice = NULL, *wrapped = NULL, *jis = NULL;
+    char *notice = NULL, *wrapped = NULL, *jis = NULL, *from_note = NULL;
     size_t nlen = 0, wlen = 0, jlen = 0;
     int rc = -1;
 
@@ -321,6 +447,9 @@ int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
     for (size_t i = 0; i < e->rep->nparts; i++)
         if (e->rep->parts[i].action == REPORT_REMOVED)
             e->rep->removed++;
+    GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+    if (!textmail_from_ok(hl) && !(ni.from_note = from_note = textmail_from_note(hl)))
+        goto oom;
     if (!(notice = notice_build(e->rep, e->pol->language, &ni, &nlen)))
         goto oom;
     strbuf_append(&full, notice, nlen);
@@ -362,6 +491,7 @@ oom:
     engine_fail(e, ENGINE_STOP_ERROR, "out of memory while building the output");
 done:
     free(notice);
+    free(from_note);
     free(wrapped);
     free(jis);
     strbuf_free(&full);
