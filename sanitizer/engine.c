@@ -681,6 +681,12 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
         report_add_finding(e->rep, rp->path, "charset-mislabel",
                            "declared %s, read as %s", charset, used);
 
+    /* Plain text beyond the budget is never shown: cut it before the copies
+     * that follow (a charset can triple the octets, half-width kana to UTF-8). */
+    if (!html && ulen > e->text_left) {
+        ulen = utf8_cut(utf8, e->text_left);
+        e->text_cut = 1;
+    }
     char *text = utf8;
     size_t tlen = ulen;
     char *conv = NULL;

@@ -34,11 +34,21 @@
 #define LIMITS_HEADER_COUNT_MIN		10
 #define LIMITS_HEADER_COUNT_MAX		100000
 
-/* Decoded body text carried into the output (bytes, UTF-8); beyond it the
- * text is cut with a notice, so one huge text part cannot balloon memory. */
+/* Decoded text carried into the output (bytes, UTF-8), for all the text
+ * parts of a message together; beyond it the text is cut with a notice,
+ * so neither one huge part nor many parts can balloon memory. */
 #define LIMITS_TEXT_SIZE_DEFAULT	(2u * 1024 * 1024)
 #define LIMITS_TEXT_SIZE_MIN		1024
 #define LIMITS_TEXT_SIZE_MAX		(64u * 1024 * 1024)
+
+/* The sanitized message as handed on (header block and body, bytes): the
+ * text is cut to fit, so the next hop never refuses what was accepted.
+ * Below Postfix's default message_size_limit (10240000). */
+#define LIMITS_OUTPUT_SIZE_DEFAULT	(9u * 1024 * 1024)
+#define LIMITS_OUTPUT_SIZE_MIN		(64u * 1024)
+#define LIMITS_OUTPUT_SIZE_MAX		(2000u * 1024 * 1024)
+#define LIMITS_OUTPUT_MIME_FIELDS	512	/* octets kept for the fields that describe the body */
+#define LIMITS_OUTPUT_ROUNDS		8	/* tries at cutting the text to fit */
 
 /* A body rendering with fewer octets than this besides white space ("."
  * or a blank line) is trivially short: the next alternative is tried and

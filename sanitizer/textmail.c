@@ -21,6 +21,7 @@
 #include "sanitizer/limits.h"
 #include "sanitizer/notice.h"
 #include "sanitizer/textwrap.h"
+#include "sanitizer/utf8.h"
 
 /* Fields the new body replaces, dropped from the kept header block. */
 static const char *const textmail_mime_fields[] = {
@@ -291,8 +292,7 @@ static char *textmail_from_note(GMimeHeaderList *hl)
 }
 
 /* textmail_headers - the output header block */
-static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res,
-                            const char *ctype, const char *cte)
+static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res)
 {
     GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
     int n = hl ? g_mime_header_list_get_count(hl) : 0;
@@ -349,6 +349,13 @@ static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res
                                                      ? "(no subject)" : "（件名なし）",
                                            jis, strlen("Subject"))) < 0)
         return -1;
+    return 0;
+}
+
+/* textmail_body_fields - the fields that describe the new body, and the result */
+static int textmail_body_fields(engine_ctx *e, engine_result *res, const char *ctype,
+                                const char *cte)
+{
     char *result = NULL;
     if (asprintf(&result, "mode=%s; removed=%u; parts=%zu; findings=%zu",
                  e->rep->mode, e->rep->removed, e->rep->nparts, e->rep->nfindings) < 0)
@@ -430,7 +437,72 @@ static int textmail_ascii(const char *s, size_t len)
     return 1;
 }
 
-/* textmail_build - the complete text-mode output */
+/* textmail_header_bytes - octets of the output header block so far */
+static size_t textmail_header_bytes(const engine_result *res)
+{
+    size_t n = 1;	/* the empty line */
+    for (size_t i = 0; i < res->nheaders; i++)
+        n += strlen(res->headers[i].name) + strlen(res->headers[i].value) + 4;
+    return n;
+}
+
+/*
+ * textmail_body - notice and the first keep octets of the text, wrapped
+ * and encoded into *out; *fallback is set when ISO-2022-JP was asked for
+ * and could not carry the text.
+ */
+static int textmail_body(engine_ctx *e, const notice_info *ni, const strbuf *body,
+                         size_t keep, const char *eol, strbuf *out, const char **ctype,
+                         const char **cte, int *fallback)
+{
+    strbuf full = { 0 };
+    size_t nlen = 0, wlen = 0, jlen = 0;
+    char *notice = NULL, *wrapped = NULL, *jis = NULL;
+    int rc = -1;
+
+    *fallback = 0;
+    if (!(notice = notice_build(e->rep, e->pol->language, ni, &nlen)))
+        goto done;
+    strbuf_append(&full, notice, nlen);
+    if (keep)
+        strbuf_append(&full, body->s, keep);
+    else
+        strbuf_puts(&full, e->pol->language == POLICY_LANG_EN ? "(no text body)" : "（本文なし）");
+    strbuf_puts(&full, "\n");
+    if (full.oom || !(wrapped = textwrap(full.s, full.len, e->pol->wrap_width, &wlen)))
+        goto done;
+    if (e->pol->output_charset == POLICY_CHARSET_ISO2022JP &&
+        (jis = charset_utf8_to_iso2022jp(wrapped, wlen, &jlen)) != NULL &&
+        textmail_max_line(jis, jlen) <= LIMITS_LINE_OCTETS) {
+        *ctype = "text/plain; charset=ISO-2022-JP";
+        *cte = "7bit";
+        textmail_eol(jis, jlen, eol, out);
+    } else {
+        *fallback = e->pol->output_charset == POLICY_CHARSET_ISO2022JP;
+        *ctype = "text/plain; charset=UTF-8";
+        if (textmail_ascii(wrapped, wlen)) {
+            *cte = "7bit";
+            textmail_eol(wrapped, wlen, eol, out);
+        } else {
+            *cte = "base64";
+            textmail_base64((const unsigned char *)wrapped, wlen, eol, out);
+        }
+    }
+    rc = out->oom ? -1 : 0;
+done:
+    free(notice);
+    free(wrapped);
+    free(jis);
+    strbuf_free(&full);
+    return rc;
+}
+
+/*
+ * textmail_build - the complete text-mode output. The header block comes
+ * first, so that the body can be sized to what is left of max_output_size:
+ * when the whole would be larger, the text is cut (to the share that fits,
+ * a few rounds at most) and the notice says so.
+ */
 int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
                    engine_result *res)
 {
@@ -438,10 +510,11 @@ int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
     notice_info ni = { .html_converted = e->html_converted, .truncated = e->text_cut,
                        .text_limit = e->pol->max_text_size, .vault_id = e->vault_id,
                        .alt_lost = e->alt_lost };
-    strbuf full = { 0 }, out = { 0 };
-    char *notice = NULL, *wrapped = NULL, *jis = NULL, *from_note = NULL;
-    size_t nlen = 0, wlen = 0, jlen = 0;
-    int rc = -1;
+    strbuf out = { 0 };
+    char *from_note = NULL;
+    const char *ctype = NULL, *cte = NULL;
+    size_t keep = body->len, limit = e->pol->max_output_size;
+    int rc = -1, fallback = 0;
 
     e->rep->removed = 0;
     for (size_t i = 0; i < e->rep->nparts; i++)
@@ -450,38 +523,32 @@ int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
     GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
     if (!textmail_from_ok(hl) && !(ni.from_note = from_note = textmail_from_note(hl)))
         goto oom;
-    if (!(notice = notice_build(e->rep, e->pol->language, &ni, &nlen)))
+    if (textmail_headers(e, msg, res) < 0)
         goto oom;
-    strbuf_append(&full, notice, nlen);
-    if (body->len)
-        strbuf_append(&full, body->s, body->len);
-    else
-        strbuf_puts(&full, e->pol->language == POLICY_LANG_EN ? "(no text body)" : "（本文なし）");
-    strbuf_puts(&full, "\n");
-    if (full.oom || !(wrapped = textwrap(full.s, full.len, e->pol->wrap_width, &wlen)))
-        goto oom;
-
-    const char *ctype, *cte;
-    if (e->pol->output_charset == POLICY_CHARSET_ISO2022JP &&
-        (jis = charset_utf8_to_iso2022jp(wrapped, wlen, &jlen)) != NULL &&
-        textmail_max_line(jis, jlen) <= LIMITS_LINE_OCTETS) {
-        ctype = "text/plain; charset=ISO-2022-JP";
-        cte = "7bit";
-        textmail_eol(jis, jlen, eol, &out);
-    } else {
-        if (e->pol->output_charset == POLICY_CHARSET_ISO2022JP)
-            report_add_finding(e->rep, "", "iso-2022-jp-fallback",
-                               "text cannot be carried in ISO-2022-JP; delivered as UTF-8");
-        ctype = "text/plain; charset=UTF-8";
-        if (textmail_ascii(wrapped, wlen)) {
-            cte = "7bit";
-            textmail_eol(wrapped, wlen, eol, &out);
-        } else {
-            cte = "base64";
-            textmail_base64((const unsigned char *)wrapped, wlen, eol, &out);
+    size_t hbytes = textmail_header_bytes(res) + LIMITS_OUTPUT_MIME_FIELDS;
+    for (int round = 0;; round++) {
+        out.len = 0;
+        if (textmail_body(e, &ni, body, keep, eol, &out, &ctype, &cte, &fallback) < 0)
+            goto oom;
+        if (hbytes < limit && out.len <= limit - hbytes)
+            break;
+        if (keep == 0 || hbytes >= limit || round >= LIMITS_OUTPUT_ROUNDS) {
+            engine_fail(e, ENGINE_STOP_LIMIT, "the sanitized message would be larger than "
+                        "max_output_size (%zu bytes) even without its text", limit);
+            goto done;
         }
+        /* Scale the text by the share that fits, with a margin; at least a tenth less. */
+        size_t want = (size_t)((double)keep * (double)(limit - hbytes) / (double)out.len * 0.95);
+        if (want >= keep - keep / 10)
+            want = keep - keep / 10 - 1;
+        keep = want ? utf8_cut(body->s, want) : 0;
+        e->text_cut = ni.truncated = 1;
+        ni.text_limit = keep;
     }
-    if (out.oom || textmail_headers(e, msg, res, ctype, cte) < 0)
+    if (fallback)
+        report_add_finding(e->rep, "", "iso-2022-jp-fallback",
+                           "text cannot be carried in ISO-2022-JP; delivered as UTF-8");
+    if (textmail_body_fields(e, res, ctype, cte) < 0)
         goto oom;
     res->body = strbuf_steal(&out, &res->body_len);
     e->rep->bytes_out = res->body_len;
@@ -490,11 +557,7 @@ int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
 oom:
     engine_fail(e, ENGINE_STOP_ERROR, "out of memory while building the output");
 done:
-    free(notice);
     free(from_note);
-    free(wrapped);
-    free(jis);
-    strbuf_free(&full);
     strbuf_free(&out);
     return rc;
 }

@@ -56,6 +56,7 @@ static char *body_text(const engine_result *r)
 
 static const char *MIXED =
     "From: a@example.com\nTo: b@example.lg.jp\nSubject: test\n"
+    "Date: Thu, 3 Dec 2026 10:00:00 +0900\n"
     "X-Mugai-Result: forged\nMIME-Version: 1.0\n"
     "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
     "--b\nContent-Type: text/plain; charset=UTF-8\n\n本文です。 https://evil.example/x\n"
