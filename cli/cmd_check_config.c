@@ -6,7 +6,8 @@
  *	prints "FILE: OK" and exits 0. A file without errors whose [scan]
  *	database_dir holds no usable signatures (missing, unreadable, or
  *	older than max_database_age) is an error too: the gateway would
- *	refuse mail with it. `mugai show-config` prints the
+ *	refuse mail with it; so is a max_output_size larger than the local
+ *	Postfix's message_size_limit. `mugai show-config` prints the
  *	effective settings (file values and defaults) as a complete,
  *	commented config file.
  */
@@ -51,6 +52,34 @@ static int check_config_scan(const char *path, const policy *p)
     return rc;
 }
 
+/*
+ * check_config_postfix - max_output_size is not larger than what Postfix
+ * accepts (postconf -h message_size_limit, when postconf answers; 0 there
+ * means no limit): a larger sanitized message would be refused after the
+ * gateway accepted the original. 0, or -1 after one error line.
+ */
+static int check_config_postfix(const char *path, const policy *p)
+{
+    char line[64] = "";
+    FILE *f = popen("postconf -h message_size_limit 2>/dev/null", "r");
+    if (!f)
+        return 0;
+    int got = fgets(line, sizeof(line), f) != NULL;
+    if (pclose(f) != 0 || !got)
+        return 0;	/* no Postfix here: nothing to compare with */
+    char *end = NULL;
+    unsigned long long limit = strtoull(line, &end, 10);
+    if (end == line || (*end != '\n' && *end != 0) || limit == 0)
+        return 0;
+    if ((unsigned long long)p->max_output_size > limit) {
+        fprintf(stderr, "%s: [limits] max_output_size %zu is larger than Postfix's "
+                "message_size_limit %llu (postconf): set it below\n",
+                path, p->max_output_size, limit);
+        return -1;
+    }
+    return 0;
+}
+
 /* cli_check_config - check a config file */
 int cli_check_config(int argc, char **argv)
 {
@@ -76,7 +105,7 @@ int cli_check_config(int argc, char **argv)
     policy *p = cli_load_policy(&path);
     if (!p)
         return CLI_EXIT_FAIL;
-    if (check_config_scan(path, p) < 0) {
+    if (check_config_scan(path, p) < 0 || check_config_postfix(path, p) < 0) {
         policy_unref(p);
         return CLI_EXIT_FAIL;
     }
