@@ -219,15 +219,26 @@ static char *textmail_envelope_from(const engine_ctx *e)
     int ok = len > 0 && len < 256 && memchr(s, '@', len) && s[0] != '@';
     for (size_t i = 0; ok && i < len; i++)
         ok = s[i] > 32 && s[i] < 127 && !strchr("<>()[]\\,;:\"", s[i]);
+    /* Encoded by hand: GMime's folding may break an address at a dot. */
+    GMimeFormatOptions *fo = g_mime_format_options_new();
+    char *phrase = g_mime_utils_header_encode_phrase(
+        fo, ok ? (en ? "(envelope sender)" : "（エンベロープ送信者）")
+               : (en ? "(unknown sender)" : "（差出人不明）"), "utf-8");
+    g_mime_format_options_free(fo);
     char *v = NULL;
-    if (ok ? asprintf(&v, "%s <%.*s>", en ? "(envelope sender)" : "（エンベロープ送信者）",
-                      (int)len, s) < 0
-           : asprintf(&v, "%s <unknown-sender@invalid>",
-                      en ? "(unknown sender)" : "（差出人不明）") < 0)
+    if (!phrase)
         return NULL;
-    char *enc = textmail_encode("From", v, "utf-8", 1);
-    free(v);
-    return enc;
+    if (!ok) {
+        s = "unknown-sender@invalid";
+        len = strlen(s);
+    }
+    /* One line when it fits after "From: ", else the address on a continuation line. */
+    if (asprintf(&v, "%s%s<%.*s>", phrase,
+                 strlen(phrase) + len + 9 > LIMITS_HEADER_LINE ? "\n " : " ",
+                 (int)len, s) < 0)
+        v = NULL;
+    g_free(phrase);
+    return v;
 }
 
 /* textmail_date_now - a Date field value for the time of the run (C locale names) */
