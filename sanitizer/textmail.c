@@ -241,13 +241,29 @@ static char *textmail_envelope_from(const engine_ctx *e)
     return v;
 }
 
-/* textmail_date_now - a Date field value for the time of the run (C locale names) */
-static char *textmail_date_now(const engine_ctx *e)
+/* textmail_received_time - when the topmost Received field says the mail
+ *	arrived (the gateway's own, in the milter), or 0 */
+static long long textmail_received_time(GMimeHeaderList *hl)
+{
+    GMimeHeader *h = hl ? g_mime_header_list_get_header(hl, "Received") : NULL;
+    const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+    const char *semi = raw ? strrchr(raw, ';') : NULL;
+    GDateTime *dt = semi ? g_mime_utils_header_decode_date(semi + 1) : NULL;
+    long long t = dt ? (long long)g_date_time_to_unix(dt) : 0;
+    if (dt)
+        g_date_time_unref(dt);
+    return t > 0 ? t : 0;
+}
+
+/* textmail_date_now - a Date field value for when the mail arrived, else
+ *	the time of the run (C locale names) */
+static char *textmail_date_now(const engine_ctx *e, GMimeHeaderList *hl)
 {
     static const char *const day[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
     static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-    time_t t = (time_t)e->now;
+    long long rt = textmail_received_time(hl);
+    time_t t = (time_t)(rt ? rt : e->now);
     struct tm tm;
     char *v = NULL;
     if (!gmtime_r(&t, &tm) ||
@@ -274,9 +290,9 @@ static int textmail_required(engine_ctx *e, GMimeHeaderList *hl, int from_ok,
         report_add_finding(e->rep, "", "to-added", "no To field; one was added");
     }
     if (textmail_count(hl, "Date") == 0) {
-        if (textmail_add_header(res, "Date", textmail_date_now(e)) < 0)
+        if (textmail_add_header(res, "Date", textmail_date_now(e, hl)) < 0)
             return -1;
-        report_add_finding(e->rep, "", "date-added", "no Date field; the time of sanitizing was added");
+        report_add_finding(e->rep, "", "date-added", "no Date field; the time of arrival was added");
     }
     return 0;
 }
