@@ -15,6 +15,7 @@ Expectation lines:  config: PATH | exit: N | body: TEXT | !body: TEXT | subject:
                     header: Name: value | !header: Name | charset: NAME |
                     report: KEY=VALUE (top-level JSON key) | finding: KIND |
                     part: PATH ACTION [DETECTED-TYPE]
+                    smtp-KEY: ... (only through Postfix: tests/postfix/maildir_check.py)
 """
 import email, email.policy, json, os, subprocess, sys, tempfile
 
@@ -91,7 +92,8 @@ def check_expect(name, expect_path, rc, out, report, errors):
         return
     msg, text = check_delivered(out, errors)
     for l in lines:
-        if not l or l.startswith('#') or l.startswith('exit: ') or l.startswith('config: '):
+        if not l or l.startswith('#') or l.startswith('exit: ') or l.startswith('config: ') \
+                or l.startswith('smtp-'):
             continue
         key, _, val = l.partition(': ')
         if key == 'body' and val not in text:
