@@ -930,6 +930,7 @@ static size_t engine_weight(const strbuf *t)
 /* A rendering of a multipart/alternative, as text. */
 typedef struct engine_render {
     strbuf	text;
+    strbuf	after;		/* texts of its text attachments */
     size_t	first, end;	/* its parts in the report */
     size_t	used;		/* text budget it took */
     int		html, cut;	/* what it did to the notice flags */
@@ -941,7 +942,7 @@ static int engine_render_one(engine_ctx *e, GMimeMultipart *mp, const char *path
 {
     char sub[LIMITS_MIME_PATH];
     int html = e->html_converted, cut = e->text_cut;
-    size_t left = e->text_left;
+    size_t left = e->text_left, after = e->after.len;
 
     memset(r, 0, sizeof(*r));
     r->first = e->rep->nparts;
@@ -950,22 +951,41 @@ static int engine_render_one(engine_ctx *e, GMimeMultipart *mp, const char *path
                          ENGINE_ROLE_BODY, why, &r->text);
     r->end = e->rep->nparts;
     r->used = left - e->text_left;
+    /* Its attachments' texts follow the body only if it is the one shown. */
+    strbuf_append(&r->after, e->after.s + after, e->after.len - after);
+    e->after.len = after;
+    if (e->after.s)
+        e->after.s[after] = 0;
     r->html = e->html_converted;
     r->cut = e->text_cut;
     e->html_converted = html;
     e->text_cut = cut;
     e->text_left = left;
-    if (rc == 0 && r->text.oom) {
+    if (rc == 0 && (r->text.oom || r->after.oom)) {
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         rc = -1;
     }
     return rc;
 }
 
+/* engine_render_free - release a rendering's texts */
+static void engine_render_free(engine_render *r)
+{
+    strbuf_free(&r->text);
+    strbuf_free(&r->after);
+}
+
 /* engine_unchosen - a rendering not shown: its body parts become alternatives */
 static void engine_unchosen(engine_ctx *e, const engine_render *r, int lost)
 {
-    for (size_t k = r->first; k < r->end; k++)
+    for (size_t k = r->first; k < r->end; k++) {
+        report_part *rp = &e->rep->parts[k];
+        /* its text attachments are not shown after the body either */
+        if (rp->action == REPORT_REMOVED && rp->reason &&
+            strcmp(rp->reason, "text-attachment") == 0) {
+            free(rp->reason);
+            rp->reason = strdup("attachment");
+        }
         if (e->rep->parts[k].action == REPORT_BODY) {
             e->rep->parts[k].action = REPORT_ALTERNATIVE;
             free(e->rep->parts[k].reason);
@@ -973,6 +993,7 @@ static void engine_unchosen(engine_ctx *e, const engine_render *r, int lost)
             e->rep->parts[k].alt_lost = lost;
             e->alt_lost += (unsigned)lost;
         }
+    }
 }
 
 /*
@@ -1012,7 +1033,7 @@ static int engine_alternative(engine_ctx *e, GMimeMultipart *mp, const char *pat
                 continue;
             tried[i] = 1;
             if (engine_render_one(e, mp, path, i, depth, why, &cand) < 0) {
-                strbuf_free(&cand.text);
+                engine_render_free(&cand);
                 goto done;
             }
             size_t w = engine_weight(&cand.text);
@@ -1022,13 +1043,13 @@ static int engine_alternative(engine_ctx *e, GMimeMultipart *mp, const char *pat
                 int cover = textcover(win->text.s ? win->text.s : "", win->text.len,
                                       lose->text.s ? lose->text.s : "", lose->text.len);
                 if (cover < 0) {
-                    strbuf_free(&cand.text);
+                    engine_render_free(&cand);
                     engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
                     goto done;
                 }
                 engine_unchosen(e, lose, !cover || lose->cut);
             }
-            strbuf_free(&lose->text);
+            engine_render_free(lose);
             if (w > best_w) {
                 best = cand;
                 best_w = w;
@@ -1043,28 +1064,33 @@ static int engine_alternative(engine_ctx *e, GMimeMultipart *mp, const char *pat
         if (out->len)
             strbuf_puts(out, "\n\n");
         strbuf_append(out, best.text.s, best.text.len);
+        if (best.after.len) {
+            if (e->after.len)
+                strbuf_puts(&e->after, "\n\n");
+            strbuf_append(&e->after, best.after.s, best.after.len);
+        }
     }
     /* The others: rendered only to be compared with what is shown. */
     for (int i = 0; i < n; i++) {
         if (tried[i])
             continue;
         if (engine_render_one(e, mp, path, i, depth, why, &cand) < 0) {
-            strbuf_free(&cand.text);
+            engine_render_free(&cand);
             goto done;
         }
         int cover = textcover(best.text.s ? best.text.s : "", best.text.len,
                               cand.text.s ? cand.text.s : "", cand.text.len);
         if (cover < 0) {
-            strbuf_free(&cand.text);
+            engine_render_free(&cand);
             engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
             goto done;
         }
         engine_unchosen(e, &cand, !cover || cand.cut);
-        strbuf_free(&cand.text);
+        engine_render_free(&cand);
     }
     rc = 0;
 done:
-    strbuf_free(&best.text);
+    engine_render_free(&best);
     free(tried);
     return rc;
 }
