@@ -186,7 +186,18 @@ static int engine_valid_type(const char *v)
         if (side == 0 && *v++ != '/')
             return 0;
     }
-    return *v == 0 || *v == ';' || *v == '(';
+    return 1;	/* what follows the pair is GMime's to read */
+}
+
+/* engine_text_fallback - an invalid Content-Type read as text/plain, unless
+ *	it names a container: its raw content (boundaries, encoded files) is
+ *	not body text */
+static int engine_text_fallback(const char *v)
+{
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+        v++;
+    return !engine_valid_type(v) && g_ascii_strncasecmp(v, "multipart", 9) != 0 &&
+           g_ascii_strncasecmp(v, "message", 7) != 0;
 }
 
 /*
@@ -762,8 +773,9 @@ static int engine_attached_text(engine_ctx *e, report_part *rp, const char *char
     strbuf tmp = { 0 };
     int rc = engine_text_to_body(e, rp, charset, 0, raw, &tmp);
     if (rc == 0 && tmp.len) {
-        char *name = notice_visible(rp->filename ? rp->filename : "");
         int en = e->pol->language == POLICY_LANG_EN;
+        char *name = notice_visible(rp->filename ? rp->filename
+                                    : en ? "(no name)" : "（名前なし）");
         if (e->after.len)
             strbuf_puts(&e->after, "\n\n");
         strbuf_printf(&e->after, en ? "-------- Text of the attachment \"%s\" --------\n"
@@ -787,7 +799,7 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
     GMimeObject *o = GMIME_OBJECT(part);
     GMimeContentType *ct = g_mime_object_get_content_type(o);
     const char *rawct = engine_raw_header(o, "Content-Type");
-    int badct = rawct && !engine_valid_type(rawct);
+    int badct = rawct && engine_text_fallback(rawct);
     char *mime = badct || !ct ? g_strdup("text/plain") : g_mime_content_type_get_mime_type(ct);
     report_part *rp = report_add_part(e->rep, path);
     char *cs = NULL;
