@@ -14,7 +14,8 @@
  *	could not read the file or the signatures: the daemon reads both
  *	again after dropping root (every reload, every new database), and
  *	`sudo -u mugai mugai quarantine` reads the file too. Warnings do
- *	not change the exit status. `mugai show-config` prints the
+ *	not change the exit status. A max_output_size larger than the
+ *	local Postfix's message_size_limit is an error. `mugai show-config` prints the
  *	effective settings (file values and defaults) as a complete,
  *	commented config file.
  */
@@ -166,7 +167,35 @@ static void check_config_reach(const char *path, const policy *p)
                 "database_dir %s (%s, or a directory above it is closed): "
                 "mugai-milter has no signatures once it has dropped root\n",
                 path, p->milter_user, db, owner);
-    
+    }
+}
+
+/*
+ * check_config_postfix - max_output_size is not larger than what Postfix
+ * accepts (postconf -h message_size_limit, when postconf answers; 0 there
+ * means no limit): a larger sanitized message would be refused after the
+ * gateway accepted the original. 0, or -1 after one error line.
+ */
+static int check_config_postfix(const char *path, const policy *p)
+{
+    char line[64] = "";
+    FILE *f = popen("postconf -h message_size_limit 2>/dev/null", "r");
+    if (!f)
+        return 0;
+    int got = fgets(line, sizeof(line), f) != NULL;
+    if (pclose(f) != 0 || !got)
+        return 0;	/* no Postfix here: nothing to compare with */
+    char *end = NULL;
+    unsigned long long limit = strtoull(line, &end, 10);
+    if (end == line || (*end != '\n' && *end != 0) || limit == 0)
+        return 0;
+    if ((unsigned long long)p->max_output_size > limit) {
+        fprintf(stderr, "%s: [limits] max_output_size %zu is larger than Postfix's "
+                "message_size_limit %llu (postconf): set it below\n",
+                path, p->max_output_size, limit);
+        return -1;
+    }
+    return 0;
 }
 
 /* cli_check_config - check a config file */
@@ -197,6 +226,7 @@ int cli_check_config(int argc, char **argv)
     check_config_reach(path, p);
     int bad = check_config_scan(path, p) < 0;
     bad |= check_config_release(path, p) < 0;
+    bad |= check_config_postfix(path, p) < 0;
     if (bad) {
         policy_unref(p);
         return CLI_EXIT_FAIL;

@@ -90,7 +90,8 @@ fail:
 /* sanitize_usage - synopsis */
 static int sanitize_usage(void)
 {
-    fputs("usage: mugai sanitize [-c CONF] [--mode text|cdr] [--report FILE.json] [IN|-] [-o OUT|-]\n",
+    fputs("usage: mugai sanitize [-c CONF] [--mode text|cdr] [--report FILE.json]\n"
+          "                      [--sender ADDR] [IN|-] [-o OUT|-]\n",
           stderr);
     return CLI_EXIT_USAGE;
 }
@@ -139,17 +140,20 @@ int cli_sanitize(int argc, char **argv)
         { "mode", required_argument, NULL, 'm' },
         { "report", required_argument, NULL, 'r' },
         { "output", required_argument, NULL, 'o' },
+        { "sender", required_argument, NULL, 's' },
         { NULL, 0, NULL, 0 },
     };
     const char *conf = NULL, *mode = NULL, *rpath = NULL, *out = NULL, *in = "-";
+    engine_envelope env = { 0 };
     int c;
 
-    while ((c = getopt_long(argc, argv, "c:m:r:o:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:m:r:o:s:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': conf = optarg; break;
         case 'm': mode = optarg; break;
         case 'r': rpath = optarg; break;
         case 'o': out = optarg; break;
+        case 's': env.sender = optarg; break;
         default: return sanitize_usage();
         }
     }
@@ -204,8 +208,12 @@ int cli_sanitize(int argc, char **argv)
     scan_config_from_policy(p, &ss);
     engine_result res;
     engine_options eo = { .crlf = 0, .scan = &ss };
+    /* Reproducible output: a Date the message lacks is this time, if given. */
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch)
+        eo.now = strtoll(epoch, NULL, 10);
     int rc;
-    if (engine_run(p, NULL, fd, &eo, &res) < 0) {
+    if (engine_run(p, &env, fd, &eo, &res) < 0) {
         fputs("mugai: tempfail: out of memory\n", stderr);
         rc = CLI_EXIT_TEMPFAIL;
         goto done;

@@ -195,8 +195,13 @@ const config_entry config_table[] = {
     NUMBER("limits", "max_text_size", CONFIG_TYPE_SIZE, max_text_size,
 	   LIMITS_TEXT_SIZE_MIN, LIMITS_TEXT_SIZE_MAX,
 	   LIMITS_TEXT_SIZE_DEFAULT,
-	   "Most decoded text carried into the output; the rest is cut "
-	   "with a notice"),
+	   "Most decoded text carried into the output, all text parts "
+	   "together; the rest is cut with a notice"),
+    NUMBER("limits", "max_output_size", CONFIG_TYPE_SIZE, max_output_size,
+	   LIMITS_OUTPUT_SIZE_MIN, LIMITS_OUTPUT_SIZE_MAX,
+	   LIMITS_OUTPUT_SIZE_DEFAULT,
+	   "Largest sanitized message handed on; the text is cut to fit. "
+	   "Keep it below Postfix's message_size_limit"),
     NUMBER("limits", "max_message_time", CONFIG_TYPE_DURATION,
 	   max_message_time_ms,
 	   LIMITS_MESSAGE_TIME_MIN, LIMITS_MESSAGE_TIME_MAX,

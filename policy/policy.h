@@ -50,6 +50,7 @@ typedef struct policy {
     size_t	max_header_size;
     size_t	max_header_count;
     size_t	max_text_size;
+    size_t	max_output_size;
     unsigned	max_message_time_ms;
     policy_limit_action on_limit;	/* structure limits: reject or tempfail */
 

@@ -28,17 +28,21 @@
 #include "sanitizer/digest.h"
 #include "sanitizer/fdio.h"
 #include "sanitizer/filetype.h"
+#include "sanitizer/frame.h"
 #include "sanitizer/hdrdecode.h"
 #include "sanitizer/htmltext.h"
 #include "sanitizer/charset.h"
 #include "sanitizer/limits.h"
+#include "sanitizer/notice.h"
 #include "sanitizer/archive.h"
 #include "sanitizer/scan.h"
 #include "sanitizer/scan_tmpfile.h"
 #include "sanitizer/typerules.h"
+#include "sanitizer/textcover.h"
 #include "sanitizer/textmail.h"
 #include "sanitizer/uuextract.h"
 #include "sanitizer/urlfilter.h"
+#include "sanitizer/utf8.h"
 
 /* engine_global_init - once per process, before threads */
 void engine_global_init(void)
@@ -160,6 +164,63 @@ static int engine_is_attachment(GMimeObject *o)
     return g_ascii_strncasecmp(cd, "attachment", 10) == 0;
 }
 
+/*
+ * engine_valid_type - the Content-Type value starts with a type/subtype
+ * pair of tokens. RFC 2045 5.2: a field that does not (no subtype, an
+ * empty or garbage value) means text/plain.
+ */
+static int engine_valid_type(const char *v)
+{
+    static const char tspecials[] = "()<>@,;:\\\"/[]?=";
+    for (int side = 0; side < 2; side++) {
+        size_t n = 0;
+        while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+            v++;
+        while (v[n] > 32 && v[n] < 127 && !strchr(tspecials, v[n]))
+            n++;
+        if (!n)
+            return 0;
+        v += n;
+        while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+            v++;
+        if (side == 0 && *v++ != '/')
+            return 0;
+    }
+    return 1;	/* what follows the pair is GMime's to read */
+}
+
+/* engine_text_fallback - an invalid Content-Type read as text/plain, unless
+ *	it names a container: its raw content (boundaries, encoded files) is
+ *	not body text */
+static int engine_text_fallback(const char *v)
+{
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+        v++;
+    return !engine_valid_type(v) && g_ascii_strncasecmp(v, "multipart", 9) != 0 &&
+           g_ascii_strncasecmp(v, "message", 7) != 0;
+}
+
+/*
+ * engine_text_kind - 2: HTML; 1: text shown as it is (any other text
+ * type (text/...), and the readable parts of bounces and reports); 0: not text.
+ */
+static int engine_text_kind(const char *type)
+{
+    static const char *const readable[] = {
+        "message/delivery-status", "message/global-delivery-status",
+        "message/disposition-notification", "message/global-disposition-notification",
+        "message/feedback-report", "message/global-headers",
+    };
+    if (strcmp(type, "text/html") == 0)
+        return 2;
+    if (strncmp(type, "text/", 5) == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof(readable) / sizeof(*readable); i++)
+        if (strcmp(type, readable[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* What one pass over a leaf's decoded content collects. */
 typedef struct engine_sink {
     engine_ctx	*e;
@@ -264,7 +325,7 @@ static void engine_sink_free(engine_sink *s)
 static int engine_content(engine_ctx *e, GMimePart *part, report_part *rp,
                           strbuf *text, int *text_cut, engine_sink *keep)
 {
-    engine_sink s = { .e = e, .text = text, .text_cap = e->pol->max_text_size, .tmpfd = -1 };
+    engine_sink s = { .e = e, .text = text, .text_cap = e->text_left, .tmpfd = -1 };
     decode_info info = { 0 };
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
@@ -631,12 +692,18 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
         report_add_finding(e->rep, rp->path, "charset-mislabel",
                            "declared %s, read as %s", charset, used);
 
+    /* Plain text beyond the budget is never shown: cut it before the copies
+     * that follow (a charset can triple the octets, half-width kana to UTF-8). */
+    if (!html && ulen > e->text_left) {
+        ulen = utf8_cut(utf8, e->text_left);
+        e->text_cut = 1;
+    }
     char *text = utf8;
     size_t tlen = ulen;
     char *conv = NULL;
     if (html) {
         htmltext_options ho = { .urls = &e->urls, .language = e->pol->language,
-                                .max_out = e->pol->max_text_size };
+                                .max_out = e->text_left ? e->text_left : 1 };
         int cut = 0;
         conv = htmltext_convert(utf8, ulen, &ho, &tlen, &cut);
         if (!conv) {
@@ -679,10 +746,16 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
     }
     while (end > t && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
+    /* The text budget is for the whole message: what is over it is cut. */
+    if ((size_t)(end - t) > e->text_left) {
+        end = t + utf8_cut(t, e->text_left);
+        e->text_cut = 1;
+    }
     if (end > t) {
         if (out->len)
             strbuf_puts(out, "\n\n");
         strbuf_append(out, t, (size_t)(end - t));
+        e->text_left -= (size_t)(end - t);
     }
     free(conv);
     free(utf8);
@@ -693,14 +766,43 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
     return 0;
 }
 
+/* engine_attached_text - the text of a text attachment, headed by its name, for after the body */
+static int engine_attached_text(engine_ctx *e, report_part *rp, const char *charset,
+                                strbuf *raw)
+{
+    strbuf tmp = { 0 };
+    int rc = engine_text_to_body(e, rp, charset, 0, raw, &tmp);
+    if (rc == 0 && tmp.len) {
+        int en = e->pol->language == POLICY_LANG_EN;
+        char *name = notice_visible(rp->filename ? rp->filename
+                                    : en ? "(no name)" : "（名前なし）");
+        if (e->after.len)
+            strbuf_puts(&e->after, "\n\n");
+        strbuf_printf(&e->after, en ? "-------- Text of the attachment \"%s\" --------\n"
+                                    : "-------- 添付ファイル「%s」の内容 --------\n",
+                      name ? name : "");
+        strbuf_append(&e->after, tmp.s, tmp.len);
+        if (!name || e->after.oom) {
+            engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+            rc = -1;
+        }
+        free(name);
+    }
+    strbuf_free(&tmp);
+    return rc;
+}
+
 /* engine_leaf - account for one leaf; use it as body text when its role allows */
 static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
                        engine_role role, const char *why, strbuf *out)
 {
     GMimeObject *o = GMIME_OBJECT(part);
     GMimeContentType *ct = g_mime_object_get_content_type(o);
-    char *mime = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("text/plain");
+    const char *rawct = engine_raw_header(o, "Content-Type");
+    int badct = rawct && engine_text_fallback(rawct);
+    char *mime = badct || !ct ? g_strdup("text/plain") : g_mime_content_type_get_mime_type(ct);
     report_part *rp = report_add_part(e->rep, path);
+    char *cs = NULL;
     int rc = -1;
 
     if (!rp || !mime) {
@@ -711,15 +813,20 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
     rp->declared_type = engine_lower(mime);
     g_free(mime);
     rp->filename = engine_filename(o);
+    if (badct)
+        report_add_finding(e->rep, path, "invalid-content-type",
+                           "Content-Type without a type/subtype read as text/plain");
     if (engine_header_count(o, "Content-Type") > 1 ||
         engine_header_count(o, "Content-Transfer-Encoding") > 1)
         report_add_finding(e->rep, path, "conflicting-headers",
                            "more than one Content-Type or Content-Transfer-Encoding");
 
-    int is_plain = strcmp(rp->declared_type, "text/plain") == 0;
-    int is_html = strcmp(rp->declared_type, "text/html") == 0;
-    int want_text = role == ENGINE_ROLE_BODY && (is_plain || is_html) &&
-                    !rp->filename && !engine_is_attachment(o);
+    /* Inline text is body text whatever its file name; a text attachment is
+     * shown after the body and listed. */
+    int kind = engine_text_kind(rp->declared_type);
+    int is_html = kind == 2;
+    int attached = engine_is_attachment(o);
+    int want_text = role == ENGINE_ROLE_BODY && kind && !(attached && is_html);
     strbuf raw = { 0 };
     int cut = 0, unsafe = 0;
     engine_sink sink = { .tmpfd = -1 };
@@ -741,7 +848,8 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
                 rp->detected_type = strdup("text/plain");
             } else {
                 want_text = 0;
-                why = "not-text";
+                if (!attached)
+                    why = "not-text";
             }
         }
     }
@@ -750,19 +858,29 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
     rp = &e->rep->parts[idx];
     if (want_text && unsafe) {
         want_text = 0;
-        why = "unsafe-text";
+        if (!attached)
+            why = "unsafe-text";
     }
+    if (badct)
+        cs = rawct ? hdrdecode_param(rawct, "charset") : NULL;
+    else if (ct && g_mime_content_type_get_parameter(ct, "charset"))
+        cs = strdup(g_mime_content_type_get_parameter(ct, "charset"));
     if (want_text) {
-        rp->action = REPORT_BODY;
-        rp->reason = strdup(is_html ? "html body" : "text body");
         if (cut)
             e->text_cut = 1;
-        const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
-        if (engine_text_to_body(e, rp, cs, is_html, &raw, out) < 0)
-            goto done;
+        if (attached) {
+            rp->action = REPORT_REMOVED;
+            rp->reason = strdup("text-attachment");
+            if (engine_attached_text(e, rp, cs, &raw) < 0)
+                goto done;
+        } else {
+            rp->action = REPORT_BODY;
+            rp->reason = strdup(is_html ? "html body" : "text body");
+            if (engine_text_to_body(e, rp, cs, is_html, &raw, out) < 0)
+                goto done;
+        }
     } else if (role == ENGINE_ROLE_ALTERNATIVE &&
-               filetype_family_of(rp->declared_type) != FILETYPE_UNKNOWN &&
-               (is_plain || is_html)) {
+               kind) {
         rp->action = REPORT_ALTERNATIVE;
         rp->reason = strdup("alternative");
     } else {
@@ -771,7 +889,7 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
             why = strcmp(rp->declared_type, "application/ms-tnef") == 0 ||
                           (rp->filename && strcasecmp(rp->filename, "winmail.dat") == 0)
                       ? "tnef"
-                  : (!rp->filename && !engine_is_attachment(o) &&
+                  : (!rp->filename && !attached &&
                      g_mime_object_get_header(o, "Content-ID"))
                       ? "inline"
                       : "attachment";
@@ -779,6 +897,7 @@ static int engine_leaf(engine_ctx *e, GMimePart *part, const char *path,
     }
     rc = e->stop ? -1 : 0;
 done:
+    free(cs);
     engine_sink_free(&sink);
     strbuf_free(&raw);
     return rc;
@@ -811,60 +930,181 @@ static int engine_has_text(const char *s, size_t len)
     return 0;
 }
 
-/* engine_alternative - body from the plain alternative if not empty, else the richer one */
+/* engine_weight - significant octets of a rendering: what is not white space */
+static size_t engine_weight(const strbuf *t)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < t->len; i++)
+        w += t->s[i] != ' ' && t->s[i] != '\t' && t->s[i] != '\r' && t->s[i] != '\n';
+    return w;
+}
+
+/* A rendering of a multipart/alternative, as text. */
+typedef struct engine_render {
+    strbuf	text;
+    strbuf	after;		/* texts of its text attachments */
+    size_t	first, end;	/* its parts in the report */
+    size_t	used;		/* text budget it took */
+    int		html, cut;	/* what it did to the notice flags */
+} engine_render;
+
+/* engine_render_one - render alternative i as body text, restoring the flags it set */
+static int engine_render_one(engine_ctx *e, GMimeMultipart *mp, const char *path, int i,
+                             int depth, const char *why, engine_render *r)
+{
+    char sub[LIMITS_MIME_PATH];
+    int html = e->html_converted, cut = e->text_cut;
+    size_t left = e->text_left, after = e->after.len;
+
+    memset(r, 0, sizeof(*r));
+    r->first = e->rep->nparts;
+    snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
+    int rc = engine_walk(e, g_mime_multipart_get_part(mp, i), sub, depth + 1,
+                         ENGINE_ROLE_BODY, why, &r->text);
+    r->end = e->rep->nparts;
+    r->used = left - e->text_left;
+    /* Its attachments' texts follow the body only if it is the one shown. */
+    strbuf_append(&r->after, e->after.s + after, e->after.len - after);
+    e->after.len = after;
+    if (e->after.s)
+        e->after.s[after] = 0;
+    r->html = e->html_converted;
+    r->cut = e->text_cut;
+    e->html_converted = html;
+    e->text_cut = cut;
+    e->text_left = left;
+    if (rc == 0 && (r->text.oom || r->after.oom)) {
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+        rc = -1;
+    }
+    return rc;
+}
+
+/* engine_render_free - release a rendering's texts */
+static void engine_render_free(engine_render *r)
+{
+    strbuf_free(&r->text);
+    strbuf_free(&r->after);
+}
+
+/* engine_unchosen - a rendering not shown: its body parts become alternatives */
+static void engine_unchosen(engine_ctx *e, const engine_render *r, int lost)
+{
+    for (size_t k = r->first; k < r->end; k++) {
+        report_part *rp = &e->rep->parts[k];
+        /* its text attachments are not shown after the body either */
+        if (rp->action == REPORT_REMOVED && rp->reason &&
+            strcmp(rp->reason, "text-attachment") == 0) {
+            free(rp->reason);
+            rp->reason = strdup("attachment");
+        }
+        if (e->rep->parts[k].action == REPORT_BODY) {
+            e->rep->parts[k].action = REPORT_ALTERNATIVE;
+            free(e->rep->parts[k].reason);
+            e->rep->parts[k].reason = strdup("alternative");
+            e->rep->parts[k].alt_lost = lost;
+            e->alt_lost += (unsigned)lost;
+        }
+    }
+}
+
+/*
+ * engine_alternative - show the rendering that carries the content: the
+ * plain one unless it is (nearly) empty, then the HTML one, then a nested
+ * multipart; every other rendering is compared with the one shown, and
+ * listed as not shown, with whether it says more.
+ */
 static int engine_alternative(engine_ctx *e, GMimeMultipart *mp, const char *path,
                               int depth, engine_role role, const char *why, strbuf *out)
 {
     int n = g_mime_multipart_get_count(mp);
-    int chosen = -1;
     char sub[LIMITS_MIME_PATH];
+    engine_render best = { 0 }, cand;
+    int chosen = -1, rc = -1;
+    size_t best_w = 0;
     unsigned char *tried = calloc((size_t)n + 1, 1);
 
     if (!tried) {
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         return -1;
     }
-    /* Candidates in order of preference: text/plain, text/html, multipart. */
-    for (int rank = 3; role == ENGINE_ROLE_BODY && rank >= 1 && chosen < 0; rank--) {
-        for (int i = 0; i < n && chosen < 0; i++) {
-            GMimeObject *c = g_mime_multipart_get_part(mp, i);
-            if (engine_alt_rank(c) != rank)
-                continue;
-            strbuf tmp = { 0 };
-            size_t mark = e->rep->nparts;
+    if (role != ENGINE_ROLE_BODY) {
+        for (int i = 0; i < n; i++) {
             snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
-            if (engine_walk(e, c, sub, depth + 1, ENGINE_ROLE_BODY, why, &tmp) < 0) {
-                strbuf_free(&tmp);
-                free(tried);
-                return -1;
-            }
+            if (engine_walk(e, g_mime_multipart_get_part(mp, i), sub, depth + 1,
+                            role, why, out) < 0)
+                goto done;
+        }
+        rc = 0;
+        goto done;
+    }
+    /* Candidates in order of preference: text/plain, text/html, multipart. */
+    for (int rank = 3; rank >= 1 && best_w < LIMITS_ALT_TRIVIAL; rank--) {
+        for (int i = 0; i < n && best_w < LIMITS_ALT_TRIVIAL; i++) {
+            if (engine_alt_rank(g_mime_multipart_get_part(mp, i)) != rank)
+                continue;
             tried[i] = 1;
-            if (engine_has_text(tmp.s ? tmp.s : "", tmp.len)) {
-                chosen = i;
-                if (out->len)
-                    strbuf_puts(out, "\n\n");
-                strbuf_append(out, tmp.s, tmp.len);
-            } else {
-                /* An empty rendering loses to the next one. */
-                for (size_t k = mark; k < e->rep->nparts; k++)
-                    if (e->rep->parts[k].action == REPORT_BODY)
-                        e->rep->parts[k].action = REPORT_ALTERNATIVE;
+            if (engine_render_one(e, mp, path, i, depth, why, &cand) < 0) {
+                engine_render_free(&cand);
+                goto done;
             }
-            strbuf_free(&tmp);
+            size_t w = engine_weight(&cand.text);
+            engine_render *lose = w > best_w ? &best : &cand;
+            const engine_render *win = w > best_w ? &cand : &best;
+            if (lose != &best || chosen >= 0) {
+                int cover = textcover(win->text.s ? win->text.s : "", win->text.len,
+                                      lose->text.s ? lose->text.s : "", lose->text.len);
+                if (cover < 0) {
+                    engine_render_free(&cand);
+                    engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+                    goto done;
+                }
+                engine_unchosen(e, lose, !cover || lose->cut);
+            }
+            engine_render_free(lose);
+            if (w > best_w) {
+                best = cand;
+                best_w = w;
+                chosen = i;
+            }
         }
     }
+    if (chosen >= 0) {
+        e->html_converted |= best.html;
+        e->text_cut |= best.cut;
+        e->text_left -= best.used < e->text_left ? best.used : e->text_left;
+        if (out->len)
+            strbuf_puts(out, "\n\n");
+        strbuf_append(out, best.text.s, best.text.len);
+        if (best.after.len) {
+            if (e->after.len)
+                strbuf_puts(&e->after, "\n\n");
+            strbuf_append(&e->after, best.after.s, best.after.len);
+        }
+    }
+    /* The others: rendered only to be compared with what is shown. */
     for (int i = 0; i < n; i++) {
         if (tried[i])
             continue;
-        snprintf(sub, sizeof(sub), "%s.%d", path, i + 1);
-        if (engine_walk(e, g_mime_multipart_get_part(mp, i), sub, depth + 1,
-                        role == ENGINE_ROLE_BODY ? ENGINE_ROLE_ALTERNATIVE : role, why, out) < 0) {
-            free(tried);
-            return -1;
+        if (engine_render_one(e, mp, path, i, depth, why, &cand) < 0) {
+            engine_render_free(&cand);
+            goto done;
         }
+        int cover = textcover(best.text.s ? best.text.s : "", best.text.len,
+                              cand.text.s ? cand.text.s : "", cand.text.len);
+        if (cover < 0) {
+            engine_render_free(&cand);
+            engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+            goto done;
+        }
+        engine_unchosen(e, &cand, !cover || cand.cut);
+        engine_render_free(&cand);
     }
+    rc = 0;
+done:
+    engine_render_free(&best);
     free(tried);
-    return 0;
+    return rc;
 }
 
 /* engine_forwarded - the visible headers of a forwarded message, as text */
@@ -1033,61 +1273,68 @@ static void engine_parser_warning(gint64 offset, GMimeParserWarning code,
                            (long long)offset, item ? ": " : "", item ? item : "");
 }
 
-/* engine_scan_header_block - check the top-level header block before parsing */
-static int engine_scan_header_block(engine_ctx *e, int fd)
+/*
+ * engine_frame - check the top-level header block and open the stream to
+ * parse: the input itself, or, when its framing needed repair (a byte
+ * order mark, an mbox line, no empty line after the fields), the repaired
+ * header block followed by the input from where the body starts.
+ */
+static GMimeStream *engine_frame(engine_ctx *e, int fd)
 {
-    unsigned char *buf = malloc(LIMITS_IO_CHUNK);
-    size_t total = 0, fields = 0;
-    int state = 1;	/* 1 = at line start */
-    int rc = 0;
+    frame f;
+    GMimeStream *s = NULL;
 
-    if (!buf) {
+    switch (frame_read(fd, e->pol->max_header_size, e->pol->max_header_count, &f)) {
+    case FRAME_OK:
+        break;
+    case FRAME_READ_ERROR:
+        engine_fail(e, ENGINE_STOP_ERROR, "cannot read message: %s", strerror(errno));
+        return NULL;
+    case FRAME_OUT_OF_MEMORY:
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
-        return -1;
-    }
-    if (lseek(fd, 0, SEEK_SET) < 0) {
-        free(buf);
-        engine_fail(e, ENGINE_STOP_ERROR, "cannot seek: %s", strerror(errno));
-        return -1;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf, LIMITS_IO_CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            engine_fail(e, ENGINE_STOP_ERROR, "cannot read message: %s", strerror(errno));
-            rc = -1;
-            break;
-        }
-        if (n == 0)
-            break;
-        for (ssize_t i = 0; i < n; i++) {
-            unsigned char c = buf[i];
-            total++;
-            if (state && (c == '\n' || (c == '\r' && i + 1 < n && buf[i + 1] == '\n'))) {
-                state = 2;	/* end of header block */
-                break;
-            }
-            if (state && c != ' ' && c != '\t')
-                fields++;
-            state = c == '\n';
-        }
-        if (state == 2)
-            break;
-        if (total > e->pol->max_header_size)
-            break;
-    }
-    free(buf);
-    if (rc == 0 && total > e->pol->max_header_size) {
+        return NULL;
+    case FRAME_TOO_LARGE:
         engine_fail(e, ENGINE_STOP_LIMIT, "header block larger than %zu bytes",
                     e->pol->max_header_size);
-        rc = -1;
-    } else if (rc == 0 && fields > e->pol->max_header_count) {
+        return NULL;
+    case FRAME_TOO_MANY_FIELDS:
         engine_fail(e, ENGINE_STOP_LIMIT, "more than %zu header fields",
                     e->pol->max_header_count);
-        rc = -1;
+        return NULL;
     }
-    return rc;
+    if (f.bom)
+        report_add_finding(e->rep, "", "byte-order-mark", "UTF-8 byte order mark before the header");
+    if (f.mbox)
+        report_add_finding(e->rep, "", "mbox-separator", "mbox \"From \" line before the header");
+    if (f.folded_name)
+        report_add_finding(e->rep, "", "folded-field-name",
+                           "a field name folded away from its colon was joined to it");
+    if (f.unterminated)
+        report_add_finding(e->rep, "", "header-not-terminated",
+                           "a line that is not a header field ends the header block; "
+                           "the body starts there");
+    int pfd = dup(fd);
+    if (pfd < 0 || lseek(pfd, 0, SEEK_SET) < 0) {
+        if (pfd >= 0)
+            close(pfd);
+        frame_free(&f);
+        engine_fail(e, ENGINE_STOP_ERROR, "cannot open message: %s", strerror(errno));
+        return NULL;
+    }
+    s = g_mime_stream_fs_new(pfd);	/* owns pfd */
+    if (f.head) {
+        GMimeStream *cat = g_mime_stream_cat_new();
+        GMimeStream *head = g_mime_stream_mem_new_with_buffer(f.head, f.head_len);
+        GMimeStream *body = g_mime_stream_substream(s, f.body, -1);
+        g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), head);
+        g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), body);
+        g_object_unref(head);
+        g_object_unref(body);
+        g_object_unref(s);
+        s = cat;
+    }
+    frame_free(&f);
+    return s;
 }
 
 /* engine_message_sha256 - hash of the message as received */
@@ -1229,7 +1476,6 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     engine_options defopts = { 0 };
     scan_settings builtin;
 
-    (void)env;
     memset(res, 0, sizeof(*res));
     if (!(res->report = e.rep = report_new()))
         return -1;
@@ -1237,11 +1483,14 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
         o = &defopts;
     e.pol = p;
     e.deadline_ms = engine_now_ms() + p->max_message_time_ms;
+    e.text_left = p->max_text_size;
     e.urls.web = p->urls;
     e.urls.mailto = p->mailto_links;
     e.urls.tel = p->tel_links;
     e.urls.language = p->language;
     e.rep->mode = p->mode == POLICY_MODE_CDR ? "cdr" : "text";
+    e.env_sender = env ? env->sender : NULL;
+    e.now = o->now ? o->now : (long long)time(NULL);
     e.vault_id = o->vault_id && *o->vault_id ? o->vault_id : NULL;
     if (o->scan) {
         e.scan = o->scan;
@@ -1270,19 +1519,10 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
         engine_fail(&e, ENGINE_STOP_ERROR, "mode %s is not available", e.rep->mode);
         goto out;
     }
-    if (engine_message_sha256(&e, fd) < 0 || engine_scan_header_block(&e, fd) < 0)
+    if (engine_message_sha256(&e, fd) < 0 || !(stream = engine_frame(&e, fd)))
         goto out;
     if (e.scan->av != SCAN_AV_OFF && engine_scan_message(&e, fd) < 0)
         goto out;
-
-    int pfd = dup(fd);
-    if (pfd < 0 || lseek(pfd, 0, SEEK_SET) < 0) {
-        if (pfd >= 0)
-            close(pfd);
-        engine_fail(&e, ENGINE_STOP_ERROR, "cannot open message: %s", strerror(errno));
-        goto out;
-    }
-    stream = g_mime_stream_fs_new(pfd);	/* owns pfd */
     parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_persist_stream(parser, TRUE);
     popts = g_mime_parser_options_new();
@@ -1294,6 +1534,11 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     }
     if (msg->mime_part)
         engine_walk(&e, msg->mime_part, "1", 1, ENGINE_ROLE_BODY, NULL, &body);
+    if (e.after.len) {
+        if (body.len)
+            strbuf_puts(&body, "\n\n");
+        strbuf_append(&body, e.after.s, e.after.len);
+    }
     if (!e.stop && body.oom)
         engine_fail(&e, ENGINE_STOP_ERROR, "out of memory");
     if (!e.stop)
@@ -1307,6 +1552,10 @@ out:
     } else if (res->verdict == ENGINE_SANITIZED && e.rep->removed > 0) {
         res->keep_original = 1;
         e.rep->keep_reason = "removed";
+    } else if (res->verdict == ENGINE_SANITIZED && (e.text_cut || e.alt_lost)) {
+        /* Text the recipient does not get is kept as well. */
+        res->keep_original = 1;
+        e.rep->keep_reason = "text-not-delivered";
     }
     e.rep->keep_original = res->keep_original;
     if (res->reason && !e.rep->reason)
@@ -1325,6 +1574,7 @@ out:
         res->body_len = 0;
     }
     strbuf_free(&body);
+    strbuf_free(&e.after);
     free(e.stop_reason);
     free(e.quarantine_reason);
     scan_db_unref(e.db);

@@ -75,6 +75,9 @@ typedef struct engine_options {
      * (vault_id_new), shown in the notice so that a recipient can ask
      * for it. NULL: nothing is kept, and the notice does not say so. */
     const char	*vault_id;
+    /* The time written into a Date field the message lacks (seconds since
+     * the epoch); 0: the current time. */
+    long long	now;
 } engine_options;
 
 /*

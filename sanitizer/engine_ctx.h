@@ -36,11 +36,16 @@ typedef struct engine_ctx {
     size_t	nodes;
     engine_stop	stop;
     char	*stop_reason;
-    int		text_cut;	/* body text reached max_text_size */
+    int		text_cut;	/* body text reached max_text_size or the output limit */
+    size_t	text_left;	/* message-wide text budget still free (UTF-8 octets) */
+    strbuf	after;		/* texts of text attachments, shown after the body */
+    unsigned	alt_lost;	/* unchosen alternatives with text the body lacks */
     int		html_converted;
     unsigned	uu_count;
     char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being scanned for uuencode */
     const struct scan_settings *scan;	/* never NULL inside engine_run */
+    const char	*env_sender;	/* MAIL FROM, or NULL */
+    long long	now;		/* engine_options.now, else the time of the run */
     const char	*vault_id;	/* engine_options.vault_id: NULL when nothing is kept */
     struct scan_db *db;		/* referenced engine, NULL when not scanning */
     int		archives;	/* look into archives (temp files in tmpdir) */

@@ -34,11 +34,26 @@
 #define LIMITS_HEADER_COUNT_MIN		10
 #define LIMITS_HEADER_COUNT_MAX		100000
 
-/* Decoded body text carried into the output (bytes, UTF-8); beyond it the
- * text is cut with a notice, so one huge text part cannot balloon memory. */
+/* Decoded text carried into the output (bytes, UTF-8), for all the text
+ * parts of a message together; beyond it the text is cut with a notice,
+ * so neither one huge part nor many parts can balloon memory. */
 #define LIMITS_TEXT_SIZE_DEFAULT	(2u * 1024 * 1024)
 #define LIMITS_TEXT_SIZE_MIN		1024
 #define LIMITS_TEXT_SIZE_MAX		(64u * 1024 * 1024)
+
+/* The sanitized message as handed on (header block and body, bytes): the
+ * text is cut to fit, so the next hop never refuses what was accepted.
+ * Below Postfix's default message_size_limit (10240000). */
+#define LIMITS_OUTPUT_SIZE_DEFAULT	(9u * 1024 * 1024)
+#define LIMITS_OUTPUT_SIZE_MIN		(64u * 1024)
+#define LIMITS_OUTPUT_SIZE_MAX		(2000u * 1024 * 1024)
+#define LIMITS_OUTPUT_MIME_FIELDS	512	/* octets kept for the fields that describe the body */
+#define LIMITS_OUTPUT_ROUNDS		8	/* tries at cutting the text to fit */
+
+/* A body rendering with fewer octets than this besides white space ("."
+ * or a blank line) is trivially short: the next alternative is tried and
+ * the one that carries more is shown. */
+#define LIMITS_ALT_TRIVIAL	8
 
 /* Wall time for one message (ms); must stay below Postfix's
  * milter_content_timeout (300 s). */
@@ -63,6 +78,7 @@
 #define LIMITS_FOOTNOTES	1000		/* link footnotes listed */
 #define LIMITS_TABLE_CELLS	10000		/* cells laid out as a grid */
 #define LIMITS_NOTICE_ITEMS	500		/* removed items listed one by one */
+#define LIMITS_FROM_NOTE	200		/* octets of an original From quoted in the notice */
 #define LIMITS_MIME_PATH	(8 * LIMITS_MIME_DEPTH_MAX)	/* "1.2.3" path text */
 
 /* Rule list files (policy/rules.c). */

@@ -72,6 +72,8 @@ static const notice_label notice_reasons[] = {
     { "unparsed",	"解析できない部分",		"content that could not be parsed" },
     { "forwarded",	"転送メールの添付ファイル",	"attachment of a forwarded message" },
     { "unsafe-text",	"安全を確認できない本文",	"body text that could not be confirmed safe" },
+    { "text-attachment", "添付テキストファイル（内容は本文の後に表示）",
+			"text attachment (its text follows the body)" },
 };
 
 /* Notes on why a removed item is dangerous; %s takes the detail. */
@@ -171,6 +173,44 @@ static const char *notice_reason(const char *key, policy_lang lang)
     return key ? key : "";
 }
 
+/* notice_alternatives - the renderings of the body that were not shown */
+static void notice_alternatives(strbuf *b, const report *r, policy_lang lang)
+{
+    int en = lang == POLICY_LANG_EN;
+    unsigned total = 0, n = 0;
+
+    for (size_t i = 0; i < r->nparts; i++)
+        total += r->parts[i].action == REPORT_ALTERNATIVE;
+    if (!total)
+        return;
+    strbuf_printf(b, en ? "\nNot shown: %u other rendering%s of the body:\n"
+                        : "\n表示しなかった別形式の本文（%u 件）:\n",
+                  total, total == 1 ? "" : "s");
+    for (size_t i = 0; i < r->nparts; i++) {
+        const report_part *p = &r->parts[i];
+        char size[40];
+        if (p->action != REPORT_ALTERNATIVE)
+            continue;
+        if (++n > LIMITS_NOTICE_ITEMS) {
+            strbuf_printf(b, en ? "  ... and %u more (see the report)\n"
+                                : "  …ほか %u 件（レポート参照）\n",
+                          total - LIMITS_NOTICE_ITEMS);
+            break;
+        }
+        notice_group(size, sizeof(size), p->size);
+        if (en)
+            strbuf_printf(b, " - %s (%s bytes): %s\n",
+                          p->declared_type ? p->declared_type : "-", size,
+                          p->alt_lost ? "holds text the body shown lacks (original kept)"
+                          : p->size ? "same text as the body shown" : "empty");
+        else
+            strbuf_printf(b, " - %s（%s バイト）: %s\n",
+                          p->declared_type ? p->declared_type : "-", size,
+                          p->alt_lost ? "表示した本文にない内容を含みます（原本を保管）"
+                          : p->size ? "表示した本文と同じ内容です" : "空です");
+    }
+}
+
 #define NOTICE_RULE "------------------------------------------------------------\n"
 
 /* notice_build - the notice text */
@@ -184,6 +224,9 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
     for (size_t i = 0; i < r->nparts; i++)
         if (r->parts[i].action == REPORT_REMOVED)
             removed++;
+    char *from_visible = info->from_note ? notice_visible(info->from_note) : NULL;
+    if (info->from_note && !from_visible)
+        return NULL;
 
     strbuf_puts(&b, NOTICE_RULE);
     if (en) {
@@ -192,8 +235,13 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
         if (info->html_converted)
             strbuf_puts(&b, "The HTML body was converted to text; any links are listed at the end.\n");
         if (info->truncated)
-            strbuf_printf(&b, "The body was longer than %llu bytes and was cut there.\n",
-                          info->text_limit);
+            strbuf_printf(&b, "The text was longer than %llu bytes and was cut there.%s\n",
+                          info->text_limit, info->vault_id ? "\nThe original is kept"
+                          " (see the vault ID below)." : "");
+        if (info->from_note)
+            strbuf_printf(&b, "The From field was missing, repeated or not valid; the envelope\n"
+                              "sender is shown instead. Original From: %s\n",
+                          *from_visible ? from_visible : "(none)");
         if (removed)
             strbuf_printf(&b, "%u item%s removed:\n", removed,
                           removed == 1 ? " was" : "s were");
@@ -205,8 +253,13 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
         if (info->html_converted)
             strbuf_puts(&b, "HTML形式の本文はテキストに変換しました（リンク先は末尾に列挙）。\n");
         if (info->truncated)
-            strbuf_printf(&b, "本文が %llu バイトを超えたため、以降を省略しました。\n",
-                          info->text_limit);
+            strbuf_printf(&b, "本文が %llu バイトを超えたため、以降を省略しました。%s\n",
+                          info->text_limit, info->vault_id ? "\n原本は保管しています"
+                          "（下記の保管番号）。" : "");
+        if (info->from_note)
+            strbuf_printf(&b, "差出人（From）欄が無いか、複数あるか、正しくないため、\n"
+                              "エンベロープ送信者を表示しています。元の差出人欄: %s\n",
+                          *from_visible ? from_visible : "（なし）");
         if (removed)
             strbuf_printf(&b, "次の %u 件を削除しました。\n", removed);
         else
@@ -248,7 +301,8 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
         notice_note(&b, p, lang, info->vault_id);
         notice_members(&b, r, i, lang);
     }
-    if (removed && info->vault_id)
+    notice_alternatives(&b, r, lang);
+    if ((removed || info->truncated || info->alt_lost) && info->vault_id)
         strbuf_printf(&b, en ? "\nVault ID: %s\n"
                                "The original mail is kept on the internet side. If you need\n"
                                "a removed file, ask your system administrator, quoting this\n"
@@ -263,6 +317,7 @@ char *notice_build(const report *r, policy_lang lang, const notice_info *info,
                            : "\n削除されたファイルが必要な場合は、SHA-256 の値を添えて\n"
                              "システム管理者にお問い合わせください。\n");
     strbuf_puts(&b, NOTICE_RULE "\n");
+    free(from_visible);
     if (b.oom) {
         strbuf_free(&b);
         return NULL;

@@ -20,6 +20,8 @@ typedef struct notice_info {
     int		html_converted;	/* the body came from HTML */
     int		truncated;	/* the body text was cut at the size limit */
     unsigned long long text_limit;
+    unsigned	alt_lost;	/* unchosen renderings whose text the body lacks */
+    const char	*from_note;	/* original From fields (decoded) when not shown, or NULL */
     const char	*vault_id;	/* where the original is kept; NULL: not kept */
 } notice_info;
 

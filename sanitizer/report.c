@@ -232,6 +232,8 @@ int report_write_json(const report *r, FILE *out)
         report_json_str(out, p->note);
         fputs(", \"note_detail\": ", out);
         report_json_str(out, p->note_detail);
+        if (p->action == REPORT_ALTERNATIVE)
+            fprintf(out, ", \"alt_lost\": %s", p->alt_lost ? "true" : "false");
         fputc('}', out);
     }
     fputs(r->nparts ? "\n  ],\n  \"members\": [" : "],\n  \"members\": [", out);

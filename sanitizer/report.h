@@ -37,6 +37,7 @@ typedef struct report_part {
     const char	*archive;	/* archive kind when looked into ("zip"), or NULL */
     char	*note;		/* notice key: "encrypted-archive", "archive-limit", ... */
     char	*note_detail;	/* one line for the note (which limit), or NULL */
+    int		alt_lost;	/* an unchosen alternative with text the body lacks */
 } report_part;
 
 /* A member of an archive part, at any nesting level. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "sanitizer/textmail.h"
 #include "sanitizer/charset.h"
 #include "sanitizer/hdrdecode.h"
@@ -20,6 +21,7 @@
 #include "sanitizer/limits.h"
 #include "sanitizer/notice.h"
 #include "sanitizer/textwrap.h"
+#include "sanitizer/utf8.h"
 
 /* Fields the new body replaces, dropped from the kept header block. */
 static const char *const textmail_mime_fields[] = {
@@ -171,20 +173,165 @@ static char *textmail_subject(const policy *p, const char *decoded)
     return s;
 }
 
+/* textmail_count - how many fields called name the message has */
+static int textmail_count(GMimeHeaderList *hl, const char *name)
+{
+    int n = 0, c = hl ? g_mime_header_list_get_count(hl) : 0;
+    for (int i = 0; i < c; i++)
+        n += strcasecmp(g_mime_header_get_name(g_mime_header_list_get_header_at(hl, i)),
+                        name) == 0;
+    return n;
+}
+
+/* textmail_from_ok - exactly one From, and it names a mailbox */
+static int textmail_from_ok(GMimeHeaderList *hl)
+{
+    if (textmail_count(hl, "From") != 1)
+        return 0;
+    const char *raw = g_mime_header_get_raw_value(g_mime_header_list_get_header(hl, "From"));
+    char *dec = raw ? hdrdecode_text(raw, strlen(raw)) : NULL;
+    InternetAddressList *l = dec ? internet_address_list_parse(NULL, dec) : NULL;
+    int ok = 0;
+    for (int i = 0; l && i < internet_address_list_length(l) && !ok; i++) {
+        InternetAddress *a = internet_address_list_get_address(l, i);
+        const char *addr = INTERNET_ADDRESS_IS_MAILBOX(a)
+                               ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
+                               : NULL;
+        ok = addr && strchr(addr, '@') && addr[0] != '@';
+    }
+    if (l)
+        g_object_unref(l);
+    free(dec);
+    return ok;
+}
+
+/* textmail_envelope_from - the From shown when the message's own cannot be:
+ *	the envelope sender, marked as such, when it is a plain address */
+static char *textmail_envelope_from(const engine_ctx *e)
+{
+    int en = e->pol->language == POLICY_LANG_EN;
+    const char *s = e->env_sender ? e->env_sender : "";
+    size_t len = strlen(s);
+    if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
+        s++;
+        len -= 2;
+    }
+    int ok = len > 0 && len < 256 && memchr(s, '@', len) && s[0] != '@';
+    for (size_t i = 0; ok && i < len; i++)
+        ok = s[i] > 32 && s[i] < 127 && !strchr("<>()[]\\,;:\"", s[i]);
+    /* Encoded by hand: GMime's folding may break an address at a dot. */
+    GMimeFormatOptions *fo = g_mime_format_options_new();
+    char *phrase = g_mime_utils_header_encode_phrase(
+        fo, ok ? (en ? "(envelope sender)" : "（エンベロープ送信者）")
+               : (en ? "(unknown sender)" : "（差出人不明）"), "utf-8");
+    g_mime_format_options_free(fo);
+    char *v = NULL;
+    if (!phrase)
+        return NULL;
+    if (!ok) {
+        s = "unknown-sender@invalid";
+        len = strlen(s);
+    }
+    /* One line when it fits after "From: ", else the address on a continuation line. */
+    if (asprintf(&v, "%s%s<%.*s>", phrase,
+                 strlen(phrase) + len + 9 > LIMITS_HEADER_LINE ? "\n " : " ",
+                 (int)len, s) < 0)
+        v = NULL;
+    g_free(phrase);
+    return v;
+}
+
+/* textmail_received_time - when the topmost Received field says the mail
+ *	arrived (the gateway's own, in the milter), or 0 */
+static long long textmail_received_time(GMimeHeaderList *hl)
+{
+    GMimeHeader *h = hl ? g_mime_header_list_get_header(hl, "Received") : NULL;
+    const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+    const char *semi = raw ? strrchr(raw, ';') : NULL;
+    GDateTime *dt = semi ? g_mime_utils_header_decode_date(semi + 1) : NULL;
+    long long t = dt ? (long long)g_date_time_to_unix(dt) : 0;
+    if (dt)
+        g_date_time_unref(dt);
+    return t > 0 ? t : 0;
+}
+
+/* textmail_date_now - a Date field value for when the mail arrived, else
+ *	the time of the run (C locale names) */
+static char *textmail_date_now(const engine_ctx *e, GMimeHeaderList *hl)
+{
+    static const char *const day[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    long long rt = textmail_received_time(hl);
+    time_t t = (time_t)(rt ? rt : e->now);
+    struct tm tm;
+    char *v = NULL;
+    if (!gmtime_r(&t, &tm) ||
+        asprintf(&v, "%s, %d %s %d %02d:%02d:%02d +0000", day[tm.tm_wday % 7], tm.tm_mday,
+                 mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec) < 0)
+        return NULL;
+    return v;
+}
+
+/* textmail_required - From, To and Date the message lacks (Subject is done by the caller) */
+static int textmail_required(engine_ctx *e, GMimeHeaderList *hl, int from_ok,
+                             engine_result *res)
+{
+    if (!from_ok) {
+        if (textmail_add_delete(res, "From") < 0 ||
+            textmail_add_header(res, "From", textmail_envelope_from(e)) < 0)
+            return -1;
+        report_add_finding(e->rep, "", "from-replaced",
+                           "no single valid From field; the envelope sender is shown");
+    }
+    if (textmail_count(hl, "To") == 0) {
+        if (textmail_add_header(res, "To", strdup("undisclosed-recipients:;")) < 0)
+            return -1;
+        report_add_finding(e->rep, "", "to-added", "no To field; one was added");
+    }
+    if (textmail_count(hl, "Date") == 0) {
+        if (textmail_add_header(res, "Date", textmail_date_now(e, hl)) < 0)
+            return -1;
+        report_add_finding(e->rep, "", "date-added", "no Date field; the time of arrival was added");
+    }
+    return 0;
+}
+
+/* textmail_from_note - the original From fields, for the notice, when they are not shown */
+static char *textmail_from_note(GMimeHeaderList *hl)
+{
+    strbuf b = { 0 };
+    int c = hl ? g_mime_header_list_get_count(hl) : 0;
+    for (int i = 0; i < c; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+        if (strcasecmp(g_mime_header_get_name(h), "From") != 0)
+            continue;
+        const char *raw = g_mime_header_get_raw_value(h);
+        char *dec = hdrdecode_text(raw ? raw : "", raw ? strlen(raw) : 0);
+        if (dec && strlen(dec) > LIMITS_FROM_NOTE)
+            dec[LIMITS_FROM_NOTE] = 0;	/* notice_visible shows a cut character as <XX> */
+        if (b.len)
+            strbuf_puts(&b, " / ");
+        strbuf_puts(&b, dec ? dec : "");
+        free(dec);
+    }
+    return b.oom ? (strbuf_free(&b), NULL) : strbuf_steal(&b, NULL);
+}
+
 /* textmail_headers - the output header block */
-static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res,
-                            const char *ctype, const char *cte)
+static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res)
 {
     GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
     int n = hl ? g_mime_header_list_get_count(hl) : 0;
     int jis = e->pol->output_charset == POLICY_CHARSET_ISO2022JP;
-    int have_subject = 0;
+    int have_subject = 0, from_ok = textmail_from_ok(hl);
 
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
         const char *name = g_mime_header_get_name(h);
         const char *raw = g_mime_header_get_raw_value(h);
-        int drop = strncasecmp(name, TEXTMAIL_OWN_PREFIX, strlen(TEXTMAIL_OWN_PREFIX)) == 0;
+        int drop = strncasecmp(name, TEXTMAIL_OWN_PREFIX, strlen(TEXTMAIL_OWN_PREFIX)) == 0 ||
+                   (!from_ok && strcasecmp(name, "From") == 0);
         for (size_t k = 0; !drop && k < sizeof(textmail_mime_fields) / sizeof(char *); k++)
             drop = strcasecmp(name, textmail_mime_fields[k]) == 0;
         if (!raw)
@@ -219,10 +366,23 @@ static int textmail_headers(engine_ctx *e, GMimeMessage *msg, engine_result *res
         if (textmail_add_header(res, name, value) < 0)
             return -1;
     }
-    if (!have_subject && e->pol->subject_tag && *e->pol->subject_tag &&
-        textmail_add_header(res, "Subject",
-                            hdrencode_text(e->pol->subject_tag, jis, strlen("Subject"))) < 0)
+    if (textmail_required(e, hl, from_ok, res) < 0)
         return -1;
+    if (!have_subject &&
+        textmail_add_header(res, "Subject",
+                            hdrencode_text(e->pol->subject_tag && *e->pol->subject_tag
+                                               ? e->pol->subject_tag
+                                               : e->pol->language == POLICY_LANG_EN
+                                                     ? "(no subject)" : "（件名なし）",
+                                           jis, strlen("Subject"))) < 0)
+        return -1;
+    return 0;
+}
+
+/* textmail_body_fields - the fields that describe the new body, and the result */
+static int textmail_body_fields(engine_ctx *e, engine_result *res, const char *ctype,
+                                const char *cte)
+{
     char *result = NULL;
     if (asprintf(&result, "mode=%s; removed=%u; parts=%zu; findings=%zu",
                  e->rep->mode, e->rep->removed, e->rep->nparts, e->rep->nfindings) < 0)
@@ -304,54 +464,118 @@ static int textmail_ascii(const char *s, size_t len)
     return 1;
 }
 
-/* textmail_build - the complete text-mode output */
+/* textmail_header_bytes - octets of the output header block so far */
+static size_t textmail_header_bytes(const engine_result *res)
+{
+    size_t n = 1;	/* the empty line */
+    for (size_t i = 0; i < res->nheaders; i++)
+        n += strlen(res->headers[i].name) + strlen(res->headers[i].value) + 4;
+    return n;
+}
+
+/*
+ * textmail_body - notice and the first keep octets of the text, wrapped
+ * and encoded into *out; *fallback is set when ISO-2022-JP was asked for
+ * and could not carry the text.
+ */
+static int textmail_body(engine_ctx *e, const notice_info *ni, const strbuf *body,
+                         size_t keep, const char *eol, strbuf *out, const char **ctype,
+                         const char **cte, int *fallback)
+{
+    strbuf full = { 0 };
+    size_t nlen = 0, wlen = 0, jlen = 0;
+    char *notice = NULL, *wrapped = NULL, *jis = NULL;
+    int rc = -1;
+
+    *fallback = 0;
+    if (!(notice = notice_build(e->rep, e->pol->language, ni, &nlen)))
+        goto done;
+    strbuf_append(&full, notice, nlen);
+    if (keep)
+        strbuf_append(&full, body->s, keep);
+    else
+        strbuf_puts(&full, e->pol->language == POLICY_LANG_EN ? "(no text body)" : "（本文なし）");
+    strbuf_puts(&full, "\n");
+    if (full.oom || !(wrapped = textwrap(full.s, full.len, e->pol->wrap_width, &wlen)))
+        goto done;
+    if (e->pol->output_charset == POLICY_CHARSET_ISO2022JP &&
+        (jis = charset_utf8_to_iso2022jp(wrapped, wlen, &jlen)) != NULL &&
+        textmail_max_line(jis, jlen) <= LIMITS_LINE_OCTETS) {
+        *ctype = "text/plain; charset=ISO-2022-JP";
+        *cte = "7bit";
+        textmail_eol(jis, jlen, eol, out);
+    } else {
+        *fallback = e->pol->output_charset == POLICY_CHARSET_ISO2022JP;
+        *ctype = "text/plain; charset=UTF-8";
+        if (textmail_ascii(wrapped, wlen)) {
+            *cte = "7bit";
+            textmail_eol(wrapped, wlen, eol, out);
+        } else {
+            *cte = "base64";
+            textmail_base64((const unsigned char *)wrapped, wlen, eol, out);
+        }
+    }
+    rc = out->oom ? -1 : 0;
+done:
+    free(notice);
+    free(wrapped);
+    free(jis);
+    strbuf_free(&full);
+    return rc;
+}
+
+/*
+ * textmail_build - the complete text-mode output. The header block comes
+ * first, so that the body can be sized to what is left of max_output_size:
+ * when the whole would be larger, the text is cut (to the share that fits,
+ * a few rounds at most) and the notice says so.
+ */
 int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
                    engine_result *res)
 {
     const char *eol = crlf ? "\r\n" : "\n";
     notice_info ni = { .html_converted = e->html_converted, .truncated = e->text_cut,
-                       .text_limit = e->pol->max_text_size, .vault_id = e->vault_id };
-    strbuf full = { 0 }, out = { 0 };
-    char *notice = NULL, *wrapped = NULL, *jis = NULL;
-    size_t nlen = 0, wlen = 0, jlen = 0;
-    int rc = -1;
+                       .text_limit = e->pol->max_text_size, .vault_id = e->vault_id,
+                       .alt_lost = e->alt_lost };
+    strbuf out = { 0 };
+    char *from_note = NULL;
+    const char *ctype = NULL, *cte = NULL;
+    size_t keep = body->len, limit = e->pol->max_output_size;
+    int rc = -1, fallback = 0;
 
     e->rep->removed = 0;
     for (size_t i = 0; i < e->rep->nparts; i++)
         if (e->rep->parts[i].action == REPORT_REMOVED)
             e->rep->removed++;
-    if (!(notice = notice_build(e->rep, e->pol->language, &ni, &nlen)))
+    GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+    if (!textmail_from_ok(hl) && !(ni.from_note = from_note = textmail_from_note(hl)))
         goto oom;
-    strbuf_append(&full, notice, nlen);
-    if (body->len)
-        strbuf_append(&full, body->s, body->len);
-    else
-        strbuf_puts(&full, e->pol->language == POLICY_LANG_EN ? "(no text body)" : "（本文なし）");
-    strbuf_puts(&full, "\n");
-    if (full.oom || !(wrapped = textwrap(full.s, full.len, e->pol->wrap_width, &wlen)))
+    if (textmail_headers(e, msg, res) < 0)
         goto oom;
-
-    const char *ctype, *cte;
-    if (e->pol->output_charset == POLICY_CHARSET_ISO2022JP &&
-        (jis = charset_utf8_to_iso2022jp(wrapped, wlen, &jlen)) != NULL &&
-        textmail_max_line(jis, jlen) <= LIMITS_LINE_OCTETS) {
-        ctype = "text/plain; charset=ISO-2022-JP";
-        cte = "7bit";
-        textmail_eol(jis, jlen, eol, &out);
-    } else {
-        if (e->pol->output_charset == POLICY_CHARSET_ISO2022JP)
-            report_add_finding(e->rep, "", "iso-2022-jp-fallback",
-                               "text cannot be carried in ISO-2022-JP; delivered as UTF-8");
-        ctype = "text/plain; charset=UTF-8";
-        if (textmail_ascii(wrapped, wlen)) {
-            cte = "7bit";
-            textmail_eol(wrapped, wlen, eol, &out);
-        } else {
-            cte = "base64";
-            textmail_base64((const unsigned char *)wrapped, wlen, eol, &out);
+    size_t hbytes = textmail_header_bytes(res) + LIMITS_OUTPUT_MIME_FIELDS;
+    for (int round = 0;; round++) {
+        out.len = 0;
+        if (textmail_body(e, &ni, body, keep, eol, &out, &ctype, &cte, &fallback) < 0)
+            goto oom;
+        if (hbytes < limit && out.len <= limit - hbytes)
+            break;
+        if (keep == 0 || hbytes >= limit || round >= LIMITS_OUTPUT_ROUNDS) {
+            engine_fail(e, ENGINE_STOP_LIMIT, "the sanitized message would be larger than "
+                        "max_output_size (%zu bytes) even without its text", limit);
+            goto done;
         }
+        /* Scale the text by the share that fits, with a margin; at least a tenth less. */
+        size_t want = (size_t)((double)keep * (double)(limit - hbytes) / (double)out.len * 0.95);
+        if (want >= keep - keep / 10)
+            want = keep - keep / 10 - 1;
+        keep = want ? utf8_cut(body->s, want) : 0;
+        e->text_cut = ni.truncated = 1;
+        ni.text_limit = keep;
     }
-    if (out.oom || textmail_headers(e, msg, res, ctype, cte) < 0)
+    if (fallback)
+        report_add_finding(e->rep, "", "iso-2022-jp-fallback",
+                           "text cannot be carried in ISO-2022-JP; delivered as UTF-8");
+    if (textmail_body_fields(e, res, ctype, cte) < 0)
         goto oom;
     res->body = strbuf_steal(&out, &res->body_len);
     e->rep->bytes_out = res->body_len;
@@ -360,10 +584,7 @@ int textmail_build(engine_ctx *e, GMimeMessage *msg, strbuf *body, int crlf,
 oom:
     engine_fail(e, ENGINE_STOP_ERROR, "out of memory while building the output");
 done:
-    free(notice);
-    free(wrapped);
-    free(jis);
-    strbuf_free(&full);
+    free(from_note);
     strbuf_free(&out);
     return rc;
 }

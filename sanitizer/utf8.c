@@ -46,3 +46,15 @@ int utf8_is_invisible(unsigned cp)
            cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
            (cp >= 0xe0000 && cp <= 0xe007f);
 }
+
+/* utf8_cut - a cut at most max octets into s, on a character (or line) boundary */
+size_t utf8_cut(const char *s, size_t max)
+{
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    for (size_t k = n; k > 0 && k > n - n / 4; k--)
+        if (s[k - 1] == '\n')
+            return k;
+    return n;
+}

@@ -24,4 +24,11 @@ int utf8_is_bidi(unsigned cp);
 /* utf8_is_invisible - controls and characters that render as nothing */
 int utf8_is_invisible(unsigned cp);
 
+/*
+ * utf8_cut - where to cut s, which is longer than max octets, so that the
+ * part kept is at most max octets and ends on a character boundary (at
+ * the last line end in its final quarter, when there is one).
+ */
+size_t utf8_cut(const char *s, size_t max);
+
 #endif

@@ -269,6 +269,21 @@ phase_vault() {
         phase_vault_people "$aid"
     fi
 
+    # 3b. text not delivered (an HTML alternative that says more than the
+    # plain one): the original is kept too, and the notice names it
+    clear_maildir
+    code=$(swaks_code alternative-differs tests/hostile/alternative-differs.eml)
+    [ "$code" = 250 ] || bad "vault: alternative mail answered $code"
+    wait_count 1 30 || bad "vault: the alternative mail did not arrive"
+    tid=$(python3 tests/postfix/maildir_check.py vaultids "$MAILDIR" | awk '{ print $2; exit }')
+    if [ -z "$tid" ]; then
+        bad "vault: no vault ID in the notice of a mail whose HTML text was not delivered"
+    elif q show "$tid" > "$T/show" 2>&1 && grep -q "text-not-delivered" "$T/show"; then
+        say "vault: HTML alternative not shown, delivered with vault ID $tid, original kept"
+    else
+        bad "vault: $tid not kept as text-not-delivered: $(head -5 "$T/show")"
+    fi
+
     # 4. a signature added while mail flows judges the next mail
     clear_maildir
     marker_mail 1 > "$T/marker.eml"

@@ -16,7 +16,8 @@
 #	               says; an over-size mail refused 552 5.3.4; the Maildir
 #	               checked decoded (tests/postfix/maildir_check.py); no
 #	               spool file left open
-#	  vault        the vault, `mugai quarantine`, release, a signature
+#	  vault        the vault, `mugai quarantine`, release, a mail whose
+#	               HTML text is not shown kept with its vault ID, a signature
 #	               added while mail flows, `mugai audit verify`, a full
 #	               vault disk (tests/postfix/phase_vault.sh); the test
 #	               config uses a copy of the test signatures

@@ -101,6 +101,7 @@ static void test_defaults(void **state)
     assert_int_equal(p->max_header_size, LIMITS_HEADER_SIZE_DEFAULT);
     assert_int_equal(p->max_header_count, LIMITS_HEADER_COUNT_DEFAULT);
     assert_int_equal(p->max_text_size, LIMITS_TEXT_SIZE_DEFAULT);
+    assert_int_equal(p->max_output_size, LIMITS_OUTPUT_SIZE_DEFAULT);
     assert_int_equal(p->max_message_time_ms, LIMITS_MESSAGE_TIME_DEFAULT);
     assert_int_equal(p->on_limit, POLICY_LIMIT_REJECT);
     policy_unref(p);
@@ -116,6 +117,7 @@ static void test_table_verify(void **state)
 	"limits", "max_message_size", "limits", "max_parts",
 	"limits", "max_mime_depth", "limits", "max_header_size",
 	"limits", "max_header_count", "limits", "max_text_size",
+	"limits", "max_output_size",
 	"limits", "max_message_time", "limits", "on_limit",
 	"milter", "socket", "milter", "socket_group", "milter", "user",
 	"milter", "group",
@@ -296,6 +298,7 @@ static void test_load_every_key(void **state)
 	"max_header_size = 4096\n"
 	"max_header_count = 10\n"
 	"max_text_size = 64M\n"
+	"max_output_size = 20M\n"
 	"max_message_time = 4m\n"
 	"on_limit = tempfail\n"
 	"[text]\n"
@@ -326,6 +329,7 @@ static void test_load_every_key(void **state)
     assert_int_equal(p->max_header_size, 4096);
     assert_int_equal(p->max_header_count, 10);
     assert_int_equal(p->max_text_size, 64u * 1024 * 1024);
+    assert_int_equal(p->max_output_size, 20u * 1024 * 1024);
     assert_int_equal(p->max_message_time_ms, 240000);
     assert_int_equal(p->on_limit, POLICY_LIMIT_TEMPFAIL);
     policy_unref(p);

@@ -10,6 +10,8 @@
 #include "tests/unit/testutil.h"
 #include <gmime/gmime.h>
 #include "sanitizer/engine.h"
+#include "sanitizer/report.h"
+#include "sanitizer/strbuf.h"
 
 /* memfile - a seekable fd holding s */
 static int memfile(const char *s, size_t len)
@@ -56,6 +58,7 @@ static char *body_text(const engine_result *r)
 
 static const char *MIXED =
     "From: a@example.com\nTo: b@example.lg.jp\nSubject: test\n"
+    "Date: Thu, 3 Dec 2026 10:00:00 +0900\n"
     "X-Mugai-Result: forged\nMIME-Version: 1.0\n"
     "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
     "--b\nContent-Type: text/plain; charset=UTF-8\n\n本文です。 https://evil.example/x\n"
@@ -198,6 +201,226 @@ static void test_html_only(void **state)
     engine_result_free(&r);
 }
 
+/* run_opts - engine_run with a vault ID and an envelope sender */
+static void run_opts(const policy *p, const char *msg, const char *vid, const char *sender,
+                     engine_result *res)
+{
+    int fd = memfile(msg, strlen(msg));
+    engine_options o = { .crlf = 0, .vault_id = vid, .now = 1796083200 };
+    engine_envelope env = { .sender = sender };
+    assert_int_equal(engine_run(p, &env, fd, &o, res), 0);
+    close(fd);
+}
+
+/* big_text - a message whose one text part holds n octets of Japanese lines */
+static char *big_text(size_t n)
+{
+    static const char head[] = "From: a@example.com\nTo: b@example.lg.jp\nSubject: big\n"
+                               "Date: Thu, 3 Dec 2026 10:00:00 +0900\n"
+                               "Content-Type: text/plain; charset=UTF-8\n\n";
+    static const char line[] = "長い本文の一行です。\n";
+    char *m = malloc(sizeof(head) + n + sizeof(line));
+    assert_non_null(m);
+    strcpy(m, head);
+    size_t len = strlen(head);
+    while (len < sizeof(head) + n) {
+        memcpy(m + len, line, sizeof(line) - 1);
+        len += sizeof(line) - 1;
+    }
+    strcpy(m + len, "LAST-LINE\n");
+    return m;
+}
+
+/* A text cut at max_text_size: the original is kept and the notice names the vault ID. */
+static void test_text_cut_keeps_original(void **state)
+{
+    policy *p = *state;
+    size_t keep = p->max_text_size;
+    p->max_text_size = 64 * 1024;
+    char *m = big_text(200 * 1024);
+    engine_result r;
+    run_opts(p, m, "20261203-TESTVID", NULL, &r);
+    assert_int_equal(r.verdict, ENGINE_SANITIZED);
+    assert_true(r.keep_original);
+    assert_string_equal(r.report->keep_reason, "text-not-delivered");
+    char *t = body_text(&r);
+    assert_non_null(strstr(t, "以降を省略しました。"));
+    assert_non_null(strstr(t, "保管番号: 20261203-TESTVID"));
+    assert_non_null(strstr(t, "長い本文の一行です。"));
+    assert_null(strstr(t, "LAST-LINE"));
+    assert_true(strlen(t) < 80 * 1024);
+    free(t);
+    free(m);
+    engine_result_free(&r);
+    p->max_text_size = keep;
+}
+
+/* The budget is for the message: many parts together stay within it. */
+static void test_text_budget_whole_message(void **state)
+{
+    policy *p = *state;
+    size_t keep = p->max_text_size;
+    p->max_text_size = 32 * 1024;
+    strbuf m = { 0 };
+    strbuf_puts(&m, "From: a@example.com\nTo: b@example.lg.jp\nSubject: parts\n"
+                    "Date: Thu, 3 Dec 2026 10:00:00 +0900\nMIME-Version: 1.0\n"
+                    "Content-Type: multipart/mixed; boundary=\"p\"\n\n");
+    for (int i = 0; i < 10; i++) {
+        strbuf_printf(&m, "--p\nContent-Type: text/plain; charset=UTF-8\n\nPART-%02d\n", i);
+        for (int k = 0; k < 600; k++)	/* about 18k octets a part */
+            strbuf_puts(&m, "部分の本文です。\n");
+    }
+    strbuf_puts(&m, "--p--\n");
+    engine_result r;
+    run_opts(p, m.s, "20261203-BUDGET", NULL, &r);
+    assert_int_equal(r.verdict, ENGINE_SANITIZED);
+    assert_true(r.keep_original);
+    char *t = body_text(&r);
+    assert_non_null(strstr(t, "PART-00"));
+    assert_null(strstr(t, "PART-09"));
+    assert_true(strlen(t) < 40 * 1024);
+    assert_non_null(strstr(t, "保管番号: 20261203-BUDGET"));
+    free(t);
+    strbuf_free(&m);
+    engine_result_free(&r);
+    p->max_text_size = keep;
+}
+
+/* The output never exceeds max_output_size: the text is cut to fit. */
+static void test_output_limit(void **state)
+{
+    policy *p = *state;
+    size_t keep = p->max_output_size, keep_text = p->max_text_size;
+    p->max_output_size = 100 * 1024;
+    p->max_text_size = 1024 * 1024;
+    char *m = big_text(400 * 1024);
+    engine_result r;
+    run_opts(p, m, "20261203-OUTPUT", NULL, &r);
+    assert_int_equal(r.verdict, ENGINE_SANITIZED);
+    size_t total = r.body_len + 1;
+    for (size_t i = 0; i < r.nheaders; i++)
+        total += strlen(r.headers[i].name) + strlen(r.headers[i].value) + 3;
+    assert_true(total <= p->max_output_size);
+    assert_true(r.body_len > 50 * 1024);	/* cut to fit, not emptied */
+    assert_true(r.keep_original);
+    char *t = body_text(&r);
+    assert_non_null(strstr(t, "以降を省略しました。"));
+    assert_non_null(strstr(t, "保管番号: 20261203-OUTPUT"));
+    assert_null(strstr(t, "LAST-LINE"));
+    free(t);
+    /* A limit that even the header block cannot meet refuses the mail, before it is accepted. */
+    engine_result_free(&r);
+    p->max_output_size = 64 * 1024;
+    strbuf h = { 0 };
+    strbuf_puts(&h, "From: a@example.com\nTo: b@example.lg.jp\nSubject: many fields\n");
+    for (int i = 0; i < 900; i++)
+        strbuf_printf(&h, "X-Filler-%03d: %080d\n", i, i);
+    strbuf_puts(&h, "\nshort\n");
+    run_opts(p, h.s, NULL, NULL, &r);
+    assert_int_equal(r.verdict, ENGINE_REJECT);
+    assert_non_null(strstr(r.reason, "max_output_size"));
+    assert_null(r.body);
+    strbuf_free(&h);
+    free(m);
+    engine_result_free(&r);
+    p->max_output_size = keep;
+    p->max_text_size = keep_text;
+}
+
+/* An unchosen alternative that says more keeps the original; one that says the same does not. */
+static void test_alternative_compared(void **state)
+{
+    policy *p = *state;
+    static const char *same =
+        "From: a@example.com\nTo: b@example.lg.jp\nSubject: alt\n"
+        "Date: Thu, 3 Dec 2026 10:00:00 +0900\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
+        "--a\nContent-Type: text/plain; charset=UTF-8\n\n会議は十時からです。\nよろしくお願いします。\n"
+        "--a\nContent-Type: text/html; charset=UTF-8\n\n"
+        "<div>会議は<b>十時</b>からです。</div><div>よろしくお願いします。</div>\n--a--\n";
+    engine_result r;
+    run_opts(p, same, "20261203-ALT", NULL, &r);
+    assert_int_equal(r.verdict, ENGINE_SANITIZED);
+    assert_false(r.keep_original);
+    assert_int_equal(r.report->parts[1].action, REPORT_ALTERNATIVE);
+    assert_false(r.report->parts[1].alt_lost);
+    char *t = body_text(&r);
+    assert_non_null(strstr(t, "text/html"));
+    assert_non_null(strstr(t, "表示した本文と同じ内容です"));
+    assert_null(strstr(t, "保管番号"));
+    free(t);
+    engine_result_free(&r);
+
+    static const char *differs =
+        "From: a@example.com\nTo: b@example.lg.jp\nSubject: alt\n"
+        "Date: Thu, 3 Dec 2026 10:00:00 +0900\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
+        "--a\nContent-Type: text/plain; charset=UTF-8\n\n会議は十時からです。\n"
+        "--a\nContent-Type: text/html; charset=UTF-8\n\n"
+        "<p>会議は中止になりました。代わりに資料を送付します。</p>\n--a--\n";
+    run_opts(p, differs, "20261203-ALT2", NULL, &r);
+    assert_true(r.keep_original);
+    assert_true(r.report->parts[1].alt_lost);
+    t = body_text(&r);
+    assert_non_null(strstr(t, "会議は十時からです。"));
+    assert_null(strstr(t, "中止"));
+    assert_non_null(strstr(t, "表示した本文にない内容を含みます（原本を保管）"));
+    assert_non_null(strstr(t, "保管番号: 20261203-ALT2"));
+    free(t);
+    engine_result_free(&r);
+}
+
+/* unfold_decode - a folded field value, unfolded and decoded (g_free it) */
+static char *unfold_decode(const char *v)
+{
+    char *u = g_strdup(v);
+    char *d = u;
+    for (const char *p = v; *p; p++)
+        if (*p != '\n')
+            *d++ = *p;
+    *d = 0;
+    char *dec = g_mime_utils_header_decode_text(NULL, u);
+    g_free(u);
+    return dec;
+}
+
+/* The envelope sender stands in for a From that cannot be shown, marked as such. */
+static void test_envelope_from(void **state)
+{
+    policy *p = *state;
+    static const char *msg = "From: a@example.com\nFrom: b@example.com\nTo: c@example.lg.jp\n"
+                             "Subject: two\n\nTWO-FROM-BODY\n";
+    engine_result r;
+    run_opts(p, msg, NULL, "<bounce@sender.example>", &r);
+    assert_int_equal(r.verdict, ENGINE_SANITIZED);
+    const char *from = header(&r, "From");
+    assert_non_null(from);
+    char *dec = unfold_decode(from);
+    assert_string_equal(dec, "（エンベロープ送信者） <bounce@sender.example>");
+    g_free(dec);
+    int nfrom = 0;
+    for (size_t i = 0; i < r.nheaders; i++)
+        nfrom += strcasecmp(r.headers[i].name, "From") == 0;
+    assert_int_equal(nfrom, 1);
+    int deleted = 0;
+    for (size_t i = 0; i < r.ndelete; i++)
+        deleted |= strcasecmp(r.delete_headers[i], "From") == 0;
+    assert_true(deleted);	/* the milter removes both originals */
+    assert_string_equal(header(&r, "Date"), "Tue, 1 Dec 2026 00:00:00 +0000");
+    char *t = body_text(&r);
+    assert_non_null(strstr(t, "元の差出人欄: a@example.com /"));
+    assert_non_null(strstr(t, "b@example.com"));
+    assert_non_null(strstr(t, "TWO-FROM-BODY"));
+    free(t);
+    engine_result_free(&r);
+    /* An envelope sender that is not a plain address is not shown. */
+    run_opts(p, msg, NULL, "<evil\"@x>", &r);
+    dec = unfold_decode(header(&r, "From"));
+    assert_string_equal(dec, "（差出人不明） <unknown-sender@invalid>");
+    g_free(dec);
+    engine_result_free(&r);
+}
+
 /* setup - a default policy for the group */
 static int setup(void **state)
 {
@@ -223,6 +446,11 @@ int main(void)
         cmocka_unit_test(test_time_limit_tempfails),
         cmocka_unit_test(test_crlf_output),
         cmocka_unit_test(test_html_only),
+        cmocka_unit_test(test_text_cut_keeps_original),
+        cmocka_unit_test(test_text_budget_whole_message),
+        cmocka_unit_test(test_output_limit),
+        cmocka_unit_test(test_alternative_compared),
+        cmocka_unit_test(test_envelope_from),
     };
     engine_global_init();
     int rc = cmocka_run_group_tests_name("engine", tests, setup, teardown);

@@ -67,14 +67,19 @@ static char *read_file(const char *path, size_t *len)
 }
 
 /* split - header fields (unfolded with "\n", one leading space eaten as
- *	Postfix does) and a CRLF body */
+ *	Postfix does) and a CRLF body; first Postfix's own Received field,
+ *	which it sends to milters too (a mail without Date gets its time) */
 static void split(const char *text, size_t len, msg *m)
 {
     const char *p = text, *end = text + len, *eol, *colon;
     size_t n;
 
     memset(m, 0, sizeof *m);
-    m->hdrs = calloc(len / 2 + 2, sizeof *m->hdrs);
+    m->hdrs = calloc(len / 2 + 3, sizeof *m->hdrs);
+    m->hdrs[0].name = strdup("Received");
+    m->hdrs[0].value = strdup("from client.example (client.example [192.0.2.1])\n\tby gw.example"
+			      " (Postfix) with ESMTP id 4ABCD;\n\tThu,  3 Dec 2026 10:00:00 +0900 (JST)");
+    m->nhdrs = 1;
     while (p < end) {
 	eol = memchr(p, '\n', (size_t)(end - p));
 	n = eol ? (size_t)(eol - p) : (size_t)(end - p);
