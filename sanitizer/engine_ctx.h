@@ -38,8 +38,8 @@ typedef struct engine_ctx {
     char	*stop_reason;
     int		text_cut;	/* body text reached max_text_size */
     int		html_converted;
-    unsigned	uu_count;
-    char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being scanned for uuencode */
+    unsigned	bin_count;	/* encoded files cut out of text so far */
+    char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being cut (bincut) */
     const struct scan_settings *scan;	/* never NULL inside engine_run */
     const char	*vault_id;	/* engine_options.vault_id: NULL when nothing is kept */
     struct scan_db *db;		/* referenced engine, NULL when not scanning */

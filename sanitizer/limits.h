@@ -65,6 +65,15 @@
 #define LIMITS_NOTICE_ITEMS	500		/* removed items listed one by one */
 #define LIMITS_MIME_PATH	(8 * LIMITS_MIME_DEPTH_MAX)	/* "1.2.3" path text */
 
+/* Binary content shown as text (sanitizer/textsafe.c, sanitizer/bincut.c):
+ * content is binary when at least LIMITS_BINARY_MIN of its characters,
+ * and LIMITS_BINARY_PERCENT of them, are NUL, controls or undecodable. */
+#define LIMITS_BINARY_PERCENT	5
+#define LIMITS_BINARY_MIN	8
+#define LIMITS_B64_TOKEN	16		/* shortest base64 word checked for a file signature */
+#define LIMITS_B64_LINE		40		/* shortest line of a base64 run judged by its content */
+#define LIMITS_B64_RUN		64		/* shortest such run (characters) */
+
 /* Rule list files (policy/rules.c). */
 #define LIMITS_RULES_LINE	1024		/* one pattern line */
 #define LIMITS_RULES_LIST_BYTES	(64u * 1024 * 1024) /* one list file */

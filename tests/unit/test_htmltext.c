@@ -215,6 +215,28 @@ static void test_links(void **state)
     check("<p>https://<span>evil</span>.example</p>", "hxxps://evil[.]example\n");
 }
 
+/* test_link_always - share, file and program links are defanged under keep, in text and targets */
+static void test_link_always(void **state)
+{
+    const char *html = "<p><a href=\"file://host/x.exe\">a</a> "
+                       "<a href=\"\\\\host\\share\\x.exe\">b</a> "
+                       "<a href=\"ms-msdt:/id PCWDiagnostic\">c</a> "
+                       "<a href=\"search-ms:query=x\">d</a> "
+                       "smb://h.example/s \\\\h\\s</p>";
+    char *out;
+
+    (void)state;
+    out = render(html, strlen(html), POLICY_LANG_JA, POLICY_URL_KEEP, 1 << 20, NULL);
+    assert_string_equal(out, "a[1] b[2] c[3] d[4] smb[:]//h[.]example/s [\\\\]h\\s\n\n"
+                             "リンク:\n[1] file[:]//host/x[.]exe\n[2] [\\\\]host\\share\\x[.]exe\n"
+                             "[3] ms-msdt[:]/id PCWDiagnostic\n[4] search-ms[:]query=x\n");
+    free(out);
+    out = render(html, strlen(html), POLICY_LANG_JA, POLICY_URL_REMOVE, 1 << 20, NULL);
+    assert_string_equal(out, "a[1] b[2] c[3] d[4] [URL削除] [URL削除]\n\n"
+                             "リンク:\n[1] [URL削除]\n[2] [URL削除]\n[3] [URL削除]\n[4] [URL削除]\n");
+    free(out);
+}
+
 /* test_link_policies - mailto, tel and web targets under keep, defang and remove */
 static void test_link_policies(void **state)
 {
@@ -448,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_images),
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_link_policies),
+        cmocka_unit_test(test_link_always),
         cmocka_unit_test(test_footnote_limit),
         cmocka_unit_test(test_hidden),
         cmocka_unit_test(test_entities_controls),
