@@ -402,7 +402,9 @@ static int bc_begin_line(bc_line l, unsigned *q, int *b64, int *octal, bc_block 
         i++;
     if (i == m || i - m > 16 || (i < l.n && !bc_blank(l.s[i])))
         return 0;
-    *octal = strspn(l.s + m, "01234567") == i - m;
+    *octal = 1;
+    for (size_t k = m; k < i; k++)
+        *octal &= l.s[k] >= '0' && l.s[k] <= '7';
     while (i < l.n && bc_blank(l.s[i]))
         i++;
     bc_set_name(b, l.s + i, l.n - i);
@@ -529,6 +531,18 @@ static int bc_hqx_line(bc_line u, size_t min)
     return 1;
 }
 
+/* bc_varied - the line has the variety of encoded data, not of a rule (":-----") */
+static int bc_varied(bc_line u)
+{
+    unsigned char seen[256] = { 0 };
+    unsigned distinct = 0;
+
+    for (size_t i = 0; i < u.n; i++)
+        if (!seen[(unsigned char)u.s[i]]++)
+            distinct++;
+    return distinct >= 8;
+}
+
 /* bc_be32 - big-endian 32-bit value */
 static size_t bc_be32(const unsigned char *p)
 {
@@ -619,7 +633,7 @@ static int bc_binhex_block(bc_line l, const char *end, bc_block *b)
         return 0;
     u.s++;
     u.n--;
-    if (!bc_hqx_line(u, marked ? 1 : 63))
+    if (!bc_hqx_line(u, marked ? 1 : 63) || (!marked && !bc_varied(u)))
         return 0;
     last = p;
     while (!done && p < end) {
@@ -757,8 +771,8 @@ static int bc_emit(bc_block *b, bincut_cb cb, void *ctx)
     return rc < 0 ? -1 : 0;
 }
 
-/* bincut - append text without its encoded blocks */
-int bincut(const char *text, size_t len, strbuf *out, bincut_cb cb, void *ctx)
+/* bc_pass - one pass over the text: out gets it without the blocks found */
+static int bc_pass(const char *text, size_t len, strbuf *out, bincut_cb cb, void *ctx)
 {
     const char *p = text, *end = text + len, *copied = text, *judged = text;
     int blocks = 0, pem = 0;
@@ -800,4 +814,34 @@ int bincut(const char *text, size_t len, strbuf *out, bincut_cb cb, void *ctx)
     if (strbuf_append(out, copied, (size_t)(end - copied)) < 0)
         return -1;
     return blocks;
+}
+
+/*
+ * bincut - append text without its encoded blocks. The text left by a cut
+ * is cut again until nothing more is found: the lines around a block can
+ * join into a new one ("begin" before a block that ended in "end").
+ */
+int bincut(const char *text, size_t len, strbuf *out, bincut_cb cb, void *ctx)
+{
+    strbuf cur = { 0 };
+    int total = 0;
+
+    for (int pass = 0; ; pass++) {
+        strbuf next = { 0 };
+        int n = pass < LIMITS_BINCUT_PASSES
+                    ? bc_pass(pass ? (cur.s ? cur.s : "") : text, pass ? cur.len : len, &next, cb, ctx)
+                    : -1;
+        strbuf_free(&cur);
+        cur = next;
+        if (n < 0) {
+            strbuf_free(&cur);
+            return -1;
+        }
+        total += n;
+        if (n == 0)
+            break;
+    }
+    int rc = strbuf_append(out, cur.s ? cur.s : "", cur.len) < 0 ? -1 : total;
+    strbuf_free(&cur);
+    return rc;
 }

@@ -70,9 +70,10 @@
  * and LIMITS_BINARY_PERCENT of them, are NUL, controls or undecodable. */
 #define LIMITS_BINARY_PERCENT	5
 #define LIMITS_BINARY_MIN	8
+#define LIMITS_BINCUT_PASSES	16		/* cuts of one text: a cut can join lines into a new block */
 #define LIMITS_B64_TOKEN	16		/* shortest base64 word checked for a file signature */
 #define LIMITS_B64_LINE		40		/* shortest line of a base64 run judged by its content */
-#define LIMITS_B64_RUN		64		/* shortest such run (characters) */
+#define LIMITS_B64_RUN		512		/* shortest such run (characters): keys and tokens are shorter */
 
 /* Rule list files (policy/rules.c). */
 #define LIMITS_RULES_LINE	1024		/* one pattern line */

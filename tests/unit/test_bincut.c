@@ -212,6 +212,9 @@ static void test_prose_kept(void **state)
         "=ybegin is how yEnc starts\n",
         "(This file must be converted with BinHex 4.0)\nbut no data follows.\n",
         ":colon at the start of a line\n",
+        ":---------------------------------------------------------------------\n",
+        /* a key or token alone on its line */
+        "tIyhEBTwdP1R9x0wmm4Ha7nNA9dxCpA8Yv0zY3j6mO5nT+2Uy3sgm5fwlG1hFyIpdjaBeRLBIN0n0Tw9ZqJu3w==\n",
         "Regards\nTaro\n",
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop\n",
         "https://example.com/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
