@@ -481,6 +481,21 @@ static void test_several_and_failure(void **state)
     strbuf_free(&in);
 }
 
+/* A cut that joins the lines around it into a new block: that one goes too. */
+static void test_join_after_cut(void **state)
+{
+    char t[256];
+    seen s = { 0 };
+
+    (void)state;
+    snprintf(t, sizeof(t), "x\nbegin 644 a\nbegin 644 b\n`\nend\nM%60s\n`\nend\ny\n", "");
+    cut(t, strlen(t), "x\ny\n", 2, &s);
+    assert_string_equal(s.name[0], "b");
+    assert_string_equal(s.name[1], "a");
+    assert_int_equal(s.len[1], 45);
+    seen_free(&s);
+}
+
 static void test_signature(void **state)
 {
     (void)state;
@@ -508,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_bare_base64),
         cmocka_unit_test(test_base64_runs),
         cmocka_unit_test(test_several_and_failure),
+        cmocka_unit_test(test_join_after_cut),
         cmocka_unit_test(test_signature),
     };
     return cmocka_run_group_tests_name("bincut", tests, NULL, NULL);
