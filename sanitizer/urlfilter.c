@@ -698,7 +698,8 @@ char *urlfilter_link(const urlfilter_policy *p, const char *url, int *removed)
     case POLICY_URL_REMOVE:
         if (removed)
             *removed = 1;
-        goto none;
+        strbuf_free(&u);
+        return strdup(marker(p, k));
     case POLICY_URL_DEFANG:
         break;
     }

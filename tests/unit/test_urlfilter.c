@@ -306,14 +306,18 @@ static void test_link_keep_remove(void **state)
     /* keep is for web, mailto and tel only */
     check_link(&keep, "ms-word:ofe|u|x", "ms-word[:]ofe|u|x", 0);
     check_link(&keep, "sip:a@b.example", "sip[:]a[@]b[.]example", 0);
-    check_link(&remove_ja, "https://evil.example/login", NULL, 1);
-    check_link(&remove_ja, "mailto:a@b.example", NULL, 1);
-    check_link(&remove_ja, "tel:+81", NULL, 1);
+    check_link(&remove_ja, "https://evil.example/login", "[URL削除]", 1);
+    check_link(&remove_en, "https://evil.example/login", "[URL removed]", 1);
+    check_link(&remove_ja, "mailto:a@b.example", "[メールアドレス削除]", 1);
+    check_link(&remove_ja, "tel:+81", "[電話番号削除]", 1);
+    check_link(&remove_en, "tel:+81", "[phone number removed]", 1);
     check_link(&p, "https://x.example", "hxxps://x[.]example", 0);
     check_link(&p, "mailto:a@b.example", "mailto:a@b.example", 0);
-    check_link(&p, "tel:+81", NULL, 1);
+    check_link(&p, "tel:+81", "[電話番号削除]", 1);
     /* removed may be NULL */
-    assert_null(urlfilter_link(&remove_ja, "https://x.example", NULL));
+    char *m = urlfilter_link(&remove_ja, "https://x.example", NULL);
+    assert_string_equal(m, "[URL削除]");
+    free(m);
 }
 
 /* The always-harmless schemes and paths, as written in plain text. */
@@ -384,7 +388,7 @@ static void test_link_always(void **state)
             continue;	/* a link target is one word */
         check_link(&keep, always_text[i].in, always_text[i].defanged, 0);
         check_link(&defang, always_text[i].in, always_text[i].defanged, 0);
-        check_link(&remove_ja, always_text[i].in, NULL, 1);
+        check_link(&remove_ja, always_text[i].in, "[URL削除]", 1);
     }
     check_link(&keep, "file:///etc/passwd", "file[:]///etc/passwd", 0);
     check_link(&keep, " File\n:///etc/passwd", "File[:]///etc/passwd", 0);
