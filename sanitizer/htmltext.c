@@ -1950,7 +1950,15 @@ static void put_text(conv *c, const char *t)
             sink_cp(s, ' ');
             continue;
         }
-        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || invisible(cp))
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+            /* shown as in plain text (textsafe_visible), never passed on */
+            char pic[16];
+            int k = snprintf(pic, sizeof(pic), "<U+%04X>", cp);
+            for (int j = 0; j < k; j++)
+                sink_cp(s, (unsigned char)pic[j]);
+            continue;
+        }
+        if (invisible(cp))
             continue;
         sink_cp(s, cp);
     }
