@@ -315,7 +315,7 @@ static void hqx_enc(strbuf *b, const char *name, const unsigned char *d, size_t 
 {
     static const char al[] = "!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr";
     strbuf raw = { 0 }, esc = { 0 };
-    unsigned char nl = (unsigned char)strlen(name), z[10] = { 0 }, len4[4];
+    unsigned char nl = (unsigned char)strlen(name), z[16] = { 0 }, len4[4];
 
     strbuf_append(&raw, &nl, 1);
     strbuf_append(&raw, name, nl);
