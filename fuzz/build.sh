@@ -7,7 +7,7 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 $(pkg-config --cflags gmime-3.0 libxml-2.0 libzip uchardet inih libcrypto | sed 's/-I/-isystem /g')"
 LIBS="$(pkg-config --libs gmime-3.0 libxml-2.0 libzip uchardet inih libcrypto libclamav libarchive sqlite3) -lmagic -lpthread"
 SRC="$(ls sanitizer/*.c policy/*.c)"
-for t in engine htmltext; do
+for t in engine htmltext bincut; do
     clang $CFLAGS -o build/fuzz/fuzz_$t fuzz/fuzz_$t.c $SRC $LIBS
     echo "built build/fuzz/fuzz_$t (corpus: tests/fuzz-corpus/$t)"
 done

@@ -8,7 +8,9 @@
  *	messages are never skipped), streams each leaf once through the
  *	transfer decoder into SHA-256, a size count, a libmagic sample and,
  *	for body text, a bounded text buffer, and then hands the collected
- *	text to textmail, which builds the output. Limits and the time budget
+ *	text to textmail, which builds the output. Every text, and the
+ *	collected body once more, has its encoded files cut out (bincut) and
+ *	its control characters made visible (textsafe) before it is shown. Limits and the time budget
  *	are checked while walking and streaming; any failure becomes a
  *	TEMPFAIL verdict, so a half-built message is never delivered.
  */
@@ -40,7 +42,8 @@
 #include "sanitizer/typerules.h"
 #include "sanitizer/textcover.h"
 #include "sanitizer/textmail.h"
-#include "sanitizer/uuextract.h"
+#include "sanitizer/bincut.h"
+#include "sanitizer/textsafe.h"
 #include "sanitizer/urlfilter.h"
 #include "sanitizer/utf8.h"
 
@@ -640,29 +643,69 @@ static void engine_type_findings(engine_ctx *e, const report_part *rp)
                            rp->declared_type, rp->detected_type);
 }
 
-/* engine_uu_block - a uuencoded file found in body text: report it as removed */
-static int engine_uu_block(void *ctx, const char *name, const unsigned char *data, size_t len)
+/*
+ * engine_bin_block - a file encoded in body text: listed as removed,
+ * scanned and judged by the type rules like an attachment
+ */
+static int engine_bin_block(void *ctx, const bincut_block *b)
 {
+    static const char *const suffix[] = { "uu", "xx", "uu", "yenc", "hqx", "b64" };
     engine_ctx *e = ctx;
     char path[LIMITS_MIME_PATH + 16];
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
+    int unsafe = 0;
 
-    snprintf(path, sizeof(path), "%s.uu%u", e->cur_path, ++e->uu_count);
+    snprintf(path, sizeof(path), "%s.%s%u", e->cur_path, suffix[b->kind], ++e->bin_count);
     report_part *rp = report_add_part(e->rep, path);
-    if (!rp || !(rp->filename = strdup(name)) ||
-        !(rp->declared_type = strdup("application/x-uuencode")) ||
-        !(rp->reason = strdup("uuencode")) ||
-        EVP_Digest(data, len, md, &mdlen, digest_sha256(), NULL) != 1 ||
-        !(rp->detected_type = filetype_detect(data, len < LIMITS_MAGIC_BYTES ? len : LIMITS_MAGIC_BYTES))) {
+    if (!rp || (*b->name && !(rp->filename = strdup(b->name))) ||
+        !(rp->declared_type = strdup(bincut_kind_type(b->kind))) ||
+        !(rp->reason = strdup(bincut_kind_name(b->kind))) ||
+        EVP_Digest(b->data, b->len, md, &mdlen, digest_sha256(), NULL) != 1 ||
+        !(rp->detected_type = filetype_detect(b->data, b->len < LIMITS_MAGIC_BYTES ? b->len
+                                                                                : LIMITS_MAGIC_BYTES))) {
         engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
         return -1;
     }
     digest_hex(md, mdlen, rp->sha256);
-    rp->size = len;
+    rp->size = b->len;
     rp->action = REPORT_REMOVED;
     engine_type_findings(e, rp);
-    return 0;
+    /* the decoded content is all in memory: it is its own sample */
+    engine_sink sink = { .e = e, .magic = (unsigned char *)b->data, .magic_len = b->len,
+                         .tmpfd = -1 };
+    int rc = engine_inspect(e, (size_t)(rp - e->rep->parts), &sink, 0, &unsafe);
+    if (sink.tmpfd >= 0)
+        close(sink.tmpfd);
+    return rc;
+}
+
+/*
+ * engine_clean_text - the text as it may be shown: encoded files cut out
+ * and reported under path, controls made visible, links filtered (again:
+ * the filter leaves its own output as it is). NULL after engine_fail.
+ */
+static char *engine_clean_text(engine_ctx *e, const char *path, const char *text, size_t len,
+                               size_t *outlen)
+{
+    strbuf cut = { 0 };
+    char *vis = NULL, *res = NULL;
+    size_t vlen = 0;
+
+    snprintf(e->cur_path, sizeof(e->cur_path), "%s", path);
+    if (bincut(text, len, &cut, engine_bin_block, e) < 0 || cut.oom) {
+        strbuf_free(&cut);
+        if (!e->stop)
+            engine_fail(e, ENGINE_STOP_ERROR, "cannot cut encoded files out of the text");
+        return NULL;
+    }
+    if ((vis = textsafe_visible(cut.s ? cut.s : "", cut.len, &vlen)) != NULL)
+        res = urlfilter_text(&e->urls, vis, vlen, outlen);
+    strbuf_free(&cut);
+    free(vis);
+    if (!res)
+        engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
+    return res;
 }
 
 /* engine_text_to_body - convert a body text part to UTF-8 text and append it */
@@ -681,6 +724,16 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
         return -1;
     }
     rp->charset = used ? strdup(used) : NULL;
+    /* Judged after conversion: ISO-2022-JP is ESC sequences, UTF-16 is NULs. */
+    if (textsafe_binary(utf8, ulen)) {
+        free(utf8);
+        rp->action = REPORT_REMOVED;
+        free(rp->reason);
+        rp->reason = strdup("not-text");
+        report_add_finding(e->rep, rp->path, "binary-text",
+                           "text part whose content is binary (read as %s)", used ? used : "-");
+        return 0;
+    }
     if (charset && used && g_ascii_strcasecmp(charset, used) != 0 &&
         !(g_ascii_strcasecmp(used, "US-ASCII") == 0) &&
         !(g_ascii_strcasecmp(used, "CP932") == 0 &&
@@ -700,7 +753,7 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
     }
     char *text = utf8;
     size_t tlen = ulen;
-    char *conv = NULL;
+    char *conv = NULL, *clean = NULL;
     if (html) {
         htmltext_options ho = { .urls = &e->urls, .language = e->pol->language,
                                 .max_out = e->text_left ? e->text_left : 1 };
@@ -715,24 +768,14 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
             e->text_cut = 1;
         e->html_converted = 1;
         text = conv;
-    } else {
-        strbuf plain = { 0 };
-        snprintf(e->cur_path, sizeof(e->cur_path), "%s", rp->path);
-        if (uuextract(utf8, ulen, &plain, engine_uu_block, e) < 0 || plain.oom) {
-            strbuf_free(&plain);
-            free(utf8);
-            engine_fail(e, ENGINE_STOP_ERROR, "cannot extract uuencoded blocks");
-            return -1;
-        }
-        conv = urlfilter_text(&e->urls, plain.s ? plain.s : "", plain.len, &tlen);
-        strbuf_free(&plain);
-        if (!conv) {
-            free(utf8);
-            engine_fail(e, ENGINE_STOP_ERROR, "out of memory");
-            return -1;
-        }
-        text = conv;
     }
+    /* The final text of the part, HTML after conversion as well. */
+    if (!(clean = engine_clean_text(e, rp->path, text, tlen, &tlen))) {
+        free(conv);
+        free(utf8);
+        return -1;
+    }
+    text = clean;
     /* Trim blank lines at both ends; separate consecutive texts by one blank line. */
     const char *t = text, *end = text + tlen;
     while (t < end && (*t == '\n' || *t == '\r' || *t == ' ' || *t == '\t')) {
@@ -757,6 +800,7 @@ static int engine_text_to_body(engine_ctx *e, report_part *rp, const char *chars
         strbuf_append(out, t, (size_t)(end - t));
         e->text_left -= (size_t)(end - t);
     }
+    free(clean);
     free(conv);
     free(utf8);
     if (out->oom) {
@@ -1121,7 +1165,9 @@ static void engine_forwarded(engine_ctx *e, GMimeMessage *m, strbuf *out)
         const char *raw = engine_raw_header(GMIME_OBJECT(m), names[i]);
         if (!raw)
             continue;
-        char *v = hdrdecode_text(raw, strlen(raw));
+        char *d = hdrdecode_text(raw, strlen(raw));
+        char *v = d ? textsafe_visible(d, strlen(d), NULL) : NULL;
+        free(d);
         if (!v) {
             out->oom = 1;
             return;
@@ -1541,6 +1587,18 @@ int engine_run(const policy *p, const engine_envelope *env, int fd,
     }
     if (!e.stop && body.oom)
         engine_fail(&e, ENGINE_STOP_ERROR, "out of memory");
+    if (!e.stop) {
+        /* Once more over the whole body: whatever put text there, nothing
+         * encoded, no control and no live link reaches the output. */
+        size_t clen = 0;
+        char *clean = engine_clean_text(&e, "1", body.s ? body.s : "", body.len, &clen);
+        strbuf_free(&body);
+        if (clean) {
+            body.s = clean;
+            body.len = clen;
+            body.alloc = clen + 1;
+        }
+    }
     if (!e.stop)
         textmail_build(&e, msg, &body, o->crlf, res);
 out:

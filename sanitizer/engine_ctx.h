@@ -41,8 +41,8 @@ typedef struct engine_ctx {
     strbuf	after;		/* texts of text attachments, shown after the body */
     unsigned	alt_lost;	/* unchosen alternatives with text the body lacks */
     int		html_converted;
-    unsigned	uu_count;
-    char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being scanned for uuencode */
+    unsigned	bin_count;	/* encoded files cut out of text so far */
+    char	cur_path[LIMITS_MIME_PATH];	/* part whose text is being cut (bincut) */
     const struct scan_settings *scan;	/* never NULL inside engine_run */
     const char	*env_sender;	/* MAIL FROM, or NULL */
     long long	now;		/* engine_options.now, else the time of the run */

@@ -1113,20 +1113,6 @@ static size_t note_find(conv *c, const char *href)
     return b;
 }
 
-/* removed_marker - what a footnote says when the policy removed its target */
-static const char *removed_marker(const conv *c, const char *href)
-{
-    int en = c->lang == POLICY_LANG_EN;
-
-    while (*href && (unsigned char)*href <= 0x20)
-        href++;
-    if (!strncasecmp(href, "mailto:", 7))
-        return en ? "[address removed]" : "[メールアドレス削除]";
-    if (!strncasecmp(href, "tel:", 4))
-        return en ? "[phone number removed]" : "[電話番号削除]";
-    return en ? "[URL removed]" : "[URL削除]";
-}
-
 /*
  * clean - a copy with only valid UTF-8 and without control or invisible
  * characters; a link target is cleaned before it is judged, since
@@ -1157,7 +1143,6 @@ static char *clean(const char *t)
 static int note_for(conv *c, const char *raw)
 {
     size_t b;
-    int removed = 0;
     char *text, *href = clean(raw);
 
     if (!href) {
@@ -1174,9 +1159,7 @@ static int note_for(conv *c, const char *raw)
         free(href);
         return 0;
     }
-    text = urlfilter_link(&c->pol, href, &removed);
-    if (!text && removed && !(text = strdup(removed_marker(c, href))))
-        c->oom = 1;
+    text = urlfilter_link(&c->pol, href, NULL);
     if (!text) {
         free(href);
         return 0;
@@ -1967,7 +1950,15 @@ static void put_text(conv *c, const char *t)
             sink_cp(s, ' ');
             continue;
         }
-        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || invisible(cp))
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+            /* shown as in plain text (textsafe_visible), never passed on */
+            char pic[16];
+            int k = snprintf(pic, sizeof(pic), "<U+%04X>", cp);
+            for (int j = 0; j < k; j++)
+                sink_cp(s, (unsigned char)pic[j]);
+            continue;
+        }
+        if (invisible(cp))
             continue;
         sink_cp(s, cp);
     }

@@ -81,6 +81,16 @@
 #define LIMITS_FROM_NOTE	200		/* octets of an original From quoted in the notice */
 #define LIMITS_MIME_PATH	(8 * LIMITS_MIME_DEPTH_MAX)	/* "1.2.3" path text */
 
+/* Binary content shown as text (sanitizer/textsafe.c, sanitizer/bincut.c):
+ * content is binary when at least LIMITS_BINARY_MIN of its characters,
+ * and LIMITS_BINARY_PERCENT of them, are NUL, controls or undecodable. */
+#define LIMITS_BINARY_PERCENT	5
+#define LIMITS_BINARY_MIN	8
+#define LIMITS_BINCUT_PASSES	16		/* cuts of one text: a cut can join lines into a new block */
+#define LIMITS_B64_TOKEN	16		/* shortest base64 word checked for a file signature */
+#define LIMITS_B64_LINE		40		/* shortest line of a base64 run judged by its content */
+#define LIMITS_B64_RUN		512		/* shortest such run (characters): keys and tokens are shorter */
+
 /* Rule list files (policy/rules.c). */
 #define LIMITS_RULES_LINE	1024		/* one pattern line */
 #define LIMITS_RULES_LIST_BYTES	(64u * 1024 * 1024) /* one list file */

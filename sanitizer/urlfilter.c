@@ -8,6 +8,15 @@
  *	Removing replaces the whole target by a marker in the policy's
  *	language, so the reader still sees that something was there.
  *
+ *	One link policy for text and HTML: web URLs, mailto: and tel: follow
+ *	the configured policy; every other scheme is made harmless whatever
+ *	the policy says. Schemes that carry code (javascript:, vbscript:,
+ *	data:) are removed; the others that open files, shares, directories
+ *	or local programs (file:, smb:, ftps:, ldap:, search-ms:, ms-*:, ...,
+ *	and UNC paths \\host\share) are defanged, or removed when web URLs
+ *	are. Plain text is searched for the listed ones; an HTML link with
+ *	any scheme that is not http, https, ftp, mailto or tel is defanged.
+ *
  *	urlfilter_text is idempotent: text that it produced is left as it
  *	is when filtered again. Two rules make that hold: a URL ends where
  *	another scheme begins (so "?u=https://..." is filtered on its own),
@@ -26,6 +35,8 @@ enum kind {
     KIND_WWW,		/* www.host without a scheme */
     KIND_MAILTO,	/* mailto:local@domain */
     KIND_TEL,		/* tel:+81-... */
+    KIND_ALWAYS,	/* a scheme that is always made harmless, or a UNC path */
+    KIND_CODE,		/* a scheme that carries code: always removed */
     KIND_DONE		/* already defanged: copied as it is */
 };
 
@@ -39,9 +50,27 @@ static const struct {
     { "ftp://", "fxp://" },
 };
 
-/* Link targets that lead nowhere useful for a reader, or run code. */
+/* Link targets that lead nowhere useful for a reader, or run code: not listed. */
 static const char *const unlisted_schemes[] = {
-    "javascript", "vbscript", "data", "file", "about", "cid",
+    "javascript", "vbscript", "livescript", "data", "about", "cid",
+};
+
+/*
+ * Schemes that are always made harmless, whatever the policy (README,
+ * mugai.conf(5)): those that carry code are removed, the others are
+ * defanged. Every "ms-" scheme (ms-msdt:, ms-officecmd:, ms-word:, ...)
+ * is defanged too.
+ */
+static const struct {
+    const char *name;
+    int		code;
+} always_schemes[] = {
+    { "javascript", 1 }, { "vbscript", 1 }, { "livescript", 1 }, { "data", 1 },
+    { "file", 0 }, { "smb", 0 }, { "cifs", 0 }, { "nfs", 0 }, { "afp", 0 }, { "webdav", 0 },
+    { "ftps", 0 }, { "sftp", 0 }, { "tftp", 0 }, { "ldap", 0 }, { "ldaps", 0 },
+    { "search-ms", 0 }, { "search", 0 }, { "jar", 0 }, { "mhtml", 0 }, { "mk", 0 },
+    { "its", 0 }, { "res", 0 }, { "shell", 0 }, { "hcp", 0 }, { "help", 0 },
+    { "telnet", 0 }, { "jnlp", 0 },
 };
 
 /* lower - ASCII lower case, locale independent */
@@ -97,6 +126,32 @@ static size_t ci_prefix(const char *s, size_t n, const char *lit)
         if (lower((unsigned char)s[i]) != (unsigned char)lit[i])
             return 0;
     return k;
+}
+
+static size_t scheme_len(const char *u, size_t n);
+
+/* always_kind - KIND_CODE or KIND_ALWAYS for a scheme (slen bytes at u) on the list, else 0 */
+static int always_kind(const char *u, size_t slen)
+{
+    if (ci_prefix(u, slen, "ms-"))
+        return KIND_ALWAYS;
+    for (size_t i = 0; i < sizeof(always_schemes) / sizeof(always_schemes[0]); i++)
+        if (strlen(always_schemes[i].name) == slen && ci_prefix(u, slen, always_schemes[i].name))
+            return always_schemes[i].code ? KIND_CODE : KIND_ALWAYS;
+    return 0;
+}
+
+/* is_path_char - may appear in a file or share path in running text (backslash too) */
+static int is_path_char(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && !strchr("\"<>^`{|}", c);
+}
+
+/* is_unc - "\\host", "\\?\" or "\\.\" at s: a share or device path */
+static int is_unc(const char *s, size_t n)
+{
+    return n >= 3 && s[0] == '\\' && s[1] == '\\' &&
+           (is_alnum((unsigned char)s[2]) || s[2] == '?' || s[2] == '.' || s[2] == '[');
 }
 
 /* scheme_start - length of a scheme that starts a new URL at s, or 0 */
@@ -203,6 +258,41 @@ static int match_at(const char *s, size_t n, size_t i, enum kind *kind,
     const char *p = s + i;
     size_t left = n - i, k, e;
 
+    if (*p == '\\' && is_unc(p, left) && (i == 0 || s[i - 1] != '\\') && word_start(s, i)) {
+        *kind = KIND_ALWAYS;
+        *plen = 2;
+        *end = trim_end(s, i + 2, run_end(s, n, i + 2, is_path_char));
+        return 1;
+    }
+    /* what put_always wrote ("[\\\\]host", "file[:]//...") is copied whole */
+    if (is_alpha((unsigned char)*p) && word_start(s, i)) {
+        for (k = 0; k < left && k < 32 && (is_alnum((unsigned char)p[k]) || strchr("+-.", p[k])); k++)
+            ;
+        if (k + 3 <= left && memcmp(p + k, "[:]", 3) == 0 && always_kind(p, k) == KIND_ALWAYS) {
+            *kind = KIND_DONE;
+            *plen = k + 3;
+            goto url_path;
+        }
+    }
+    if (ci_prefix(p, left, "[\\\\]")) {
+        *kind = KIND_DONE;
+        *plen = 4;
+        goto url_path;
+    }
+    /* a listed scheme right before anything but a blank; the target runs
+     * to the end of the path, which may be empty ("ms-officecmd:{...}") */
+    if (is_alpha((unsigned char)*p) && word_start(s, i) &&
+        (k = scheme_len(p, left < 32 ? left : 32)) != 0 && (e = (size_t)always_kind(p, k)) != 0 &&
+        k + 1 < left && (unsigned char)p[k + 1] > 0x20) {
+        size_t stop = trim_end(s, i + k + 1, run_end(s, n, i + k + 1, is_path_char));
+        /* "data:" in prose is a word; a data URL has its comma */
+        if (!(ci_prefix(p, left, "data:") && !memchr(p, ',', stop - i))) {
+            *kind = (enum kind)e;
+            *plen = k + 1;
+            *end = stop;
+            return 1;
+        }
+    }
     switch (lower((unsigned char)*p)) {
     case 'h':
     case 'f':
@@ -266,6 +356,9 @@ url:
      * in front of whatever follows (a marker, another URL) */
     *end = trim_end(s, i + *plen, run_end(s, n, i + *plen, is_url_char));
     return 1;
+url_path:
+    *end = trim_end(s, i + *plen, run_end(s, n, i + *plen, is_path_char));
+    return 1;
 }
 
 /* marker - what a removed target is replaced by */
@@ -287,6 +380,9 @@ static policy_url policy_for(const urlfilter_policy *p, enum kind k)
     case KIND_MAILTO: return p->mailto;
     case KIND_TEL: return p->tel;
     case KIND_DONE: return POLICY_URL_KEEP;
+    case KIND_CODE: return POLICY_URL_REMOVE;
+    /* keep does not apply: these are defanged at least */
+    case KIND_ALWAYS: return p->web == POLICY_URL_REMOVE ? POLICY_URL_REMOVE : POLICY_URL_DEFANG;
     default: return p->web;
     }
 }
@@ -352,6 +448,22 @@ static void put_tel(strbuf *b, const char *s, size_t n)
     put_dead(b, s, n, letters);
 }
 
+/*
+ * put_always - append a target that is always defanged: a UNC path loses
+ * its leading backslashes to "[\\]", a scheme its colon; dots and at
+ * signs after it are defanged as in addresses
+ */
+static void put_always(strbuf *b, const char *s, size_t n, size_t plen)
+{
+    if (is_unc(s, n)) {
+        strbuf_puts(b, "[\\\\]");
+        put_dead(b, s + 2, n - 2, 1);
+        return;
+    }
+    strbuf_append(b, s, plen - 1);
+    put_dead(b, s + plen - 1, n - plen + 1, 1);
+}
+
 /* dead_scheme - the defanged spelling of a web scheme prefix that matched */
 static const char *dead_scheme(const char *s, size_t n)
 {
@@ -397,6 +509,10 @@ static void render(const urlfilter_policy *p, strbuf *b, enum kind k,
     case KIND_TEL:
         put_tel(b, s + plen, n - plen);
         break;
+    case KIND_ALWAYS:
+        put_always(b, s, n, plen);
+        break;
+    case KIND_CODE:
     case KIND_DONE:
         strbuf_append(b, s, n);
         break;
@@ -573,13 +689,17 @@ char *urlfilter_link(const urlfilter_policy *p, const char *url, int *removed)
                  !scheme_is(u.s, slen, "ftp"))
             web = 0;
     }
+    /* any other scheme, and a share path, is defanged whatever the policy */
+    if (!web || is_unc(u.s, u.len))
+        k = KIND_ALWAYS;
     switch (policy_for(p, k)) {
     case POLICY_URL_KEEP:
         return strbuf_steal(&u, NULL);
     case POLICY_URL_REMOVE:
         if (removed)
             *removed = 1;
-        goto none;
+        strbuf_free(&u);
+        return strdup(marker(p, k));
     case POLICY_URL_DEFANG:
         break;
     }
@@ -591,12 +711,11 @@ char *urlfilter_link(const urlfilter_policy *p, const char *url, int *removed)
         put_dead(&b, a, q ? q : an, 1);
     } else if (k == KIND_TEL) {
         put_tel(&b, u.s + slen + 1, u.len - slen - 1);
-    } else if (web) {
+    } else if (k == KIND_WEB) {
         link_web(p, &b, u.s, u.len, slen);
     } else {
-        /* an unknown scheme may wrap a web URL ("ms-word:ofe|u|https://...") */
-        strbuf_append(&b, u.s, slen);
-        put_dead(&b, u.s + slen, u.len - slen, 1);
+        /* another scheme may wrap a web URL ("ms-word:ofe|u|https://...") */
+        put_always(&b, u.s, u.len, slen + 1);
     }
     strbuf_free(&u);
     if (b.oom || strbuf_append(&b, "", 0) < 0) {

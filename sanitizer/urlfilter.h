@@ -22,9 +22,10 @@ typedef struct urlfilter_policy {
 
 /*
  * urlfilter_link - render one link target (from an href) for the text.
- * Returns a malloc'ed UTF-8 string, or NULL when the policy removes it or
- * the target is not worth listing (javascript:, data:, fragment-only);
- * *removed is set to 1 when the policy removed it.
+ * Returns a malloc'ed UTF-8 string: the target as the policy renders it,
+ * or the marker that says it was removed ("[URL削除]", *removed set to 1);
+ * NULL when the target is not worth listing (javascript:, data:,
+ * fragment-only) or memory ran out.
  */
 char *urlfilter_link(const urlfilter_policy *p, const char *url, int *removed);
 

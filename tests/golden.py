@@ -17,7 +17,7 @@ Expectation lines:  config: PATH | exit: N | body: TEXT | !body: TEXT | subject:
                     part: PATH ACTION [DETECTED-TYPE]
                     smtp-KEY: ... (only through Postfix: tests/postfix/maildir_check.py)
 """
-import email, email.policy, json, os, subprocess, sys, tempfile
+import base64, binascii, email, email.policy, json, os, re, subprocess, sys, tempfile
 
 MUGAI = sys.argv[1]
 CONF = 'samples/mugai.conf'
@@ -50,6 +50,33 @@ def run(path, conf, extra=()):
     return p.returncode, p.stdout, p.stderr.decode('utf-8', 'replace'), report
 
 
+# Files that must not reach the LGWAN side in any text encoding either.
+MAGIC = [b'MZ', b'\x7fELF', b'PK\x03\x04', b'\xd0\xcf\x11\xe0', b'Rar!', b'7z\xbc\xaf', b'\x1f\x8b']
+B64WORD = re.compile(r'[A-Za-z0-9+/]{16,}')
+
+
+def encoded_files(text):
+    """What in the delivered text a decoder would turn back into a program or archive."""
+    found = []
+    if '=ybegin' in text:
+        found.append('yEnc block')
+    if re.search(r'(?m)^\s*:[!-r]{60,}$', text):
+        found.append('BinHex line')
+    for line in text.split('\n'):
+        s = line.strip().lstrip('>').strip()
+        try:
+            data = binascii.a2b_uu(s) if s else b''
+        except (binascii.Error, ValueError):
+            data = b''
+        if any(data.startswith(m) for m in MAGIC):
+            found.append('uuencoded line %r' % s[:20])
+        for w in B64WORD.findall(line):
+            head = base64.b64decode(w[:min(24, len(w) // 4 * 4)])
+            if any(head.startswith(m) for m in MAGIC):
+                found.append('base64 word %r' % w[:20])
+    return found
+
+
 def check_delivered(out, errors):
     """A delivered message must be one text/plain part with clean lines."""
     for bad in NEVER:
@@ -74,6 +101,11 @@ def check_delivered(out, errors):
     for bad in NEVER:
         if bad in raw:
             errors.append('forbidden bytes %r in decoded body' % bad)
+    for what in encoded_files(text):
+        errors.append('encoded file in the body: %s' % what)
+    ctl = re.search('[\x00-\x08\x0b-\x1f\x7f-\x9f]', text.replace('\r\n', '\n'))
+    if ctl:
+        errors.append('control character U+%04X in the body' % ord(ctl.group()))
     return msg, text
 
 

@@ -215,6 +215,28 @@ static void test_links(void **state)
     check("<p>https://<span>evil</span>.example</p>", "hxxps://evil[.]example\n");
 }
 
+/* test_link_always - share, file and program links are defanged under keep, in text and targets */
+static void test_link_always(void **state)
+{
+    const char *html = "<p><a href=\"file://host/x.exe\">a</a> "
+                       "<a href=\"\\\\host\\share\\x.exe\">b</a> "
+                       "<a href=\"ms-msdt:/id PCWDiagnostic\">c</a> "
+                       "<a href=\"search-ms:query=x\">d</a> "
+                       "smb://h.example/s \\\\h\\s</p>";
+    char *out;
+
+    (void)state;
+    out = render(html, strlen(html), POLICY_LANG_JA, POLICY_URL_KEEP, 1 << 20, NULL);
+    assert_string_equal(out, "a[1] b[2] c[3] d[4] smb[:]//h[.]example/s [\\\\]h\\s\n\n"
+                             "リンク:\n[1] file[:]//host/x[.]exe\n[2] [\\\\]host\\share\\x[.]exe\n"
+                             "[3] ms-msdt[:]/id PCWDiagnostic\n[4] search-ms[:]query=x\n");
+    free(out);
+    out = render(html, strlen(html), POLICY_LANG_JA, POLICY_URL_REMOVE, 1 << 20, NULL);
+    assert_string_equal(out, "a[1] b[2] c[3] d[4] [URL削除] [URL削除]\n\n"
+                             "リンク:\n[1] [URL削除]\n[2] [URL削除]\n[3] [URL削除]\n[4] [URL削除]\n");
+    free(out);
+}
+
 /* test_link_policies - mailto, tel and web targets under keep, defang and remove */
 static void test_link_policies(void **state)
 {
@@ -298,7 +320,7 @@ static void test_hidden(void **state)
     free(out);
 }
 
-/* test_entities_controls - entities decoded, invisible and control characters dropped */
+/* test_entities_controls - entities decoded, invisible characters dropped, controls shown */
 static void test_entities_controls(void **state)
 {
     static const char html[] = "<p>&amp; &lt; &gt; &#x3042; &#12354; &quot;q&quot; a&nbsp;&nbsp;b</p>"
@@ -309,11 +331,16 @@ static void test_entities_controls(void **state)
     (void)state;
     out = render(html, sizeof(html) - 1, POLICY_LANG_JA, POLICY_URL_DEFANG, 1 << 20, NULL);
     assert_true(testutil_contains(out, strlen(out), "& < > あ あ \"q\" a  b\n"));
-    assert_true(testutil_contains(out, strlen(out), "zerowidth rtl bom is cde\n"));
+    assert_true(testutil_contains(out, strlen(out), "zerowidth rtl bom is cd<U+007F>e\n"));
     for (const char *p = out; *p; p++)
         assert_true((unsigned char)*p >= 0x20 || *p == '\n');
     assert_false(testutil_contains(out, strlen(out), "\xe2\x80\x8b"));
     assert_false(testutil_contains(out, strlen(out), "\xe2\x80\xae"));
+    free(out);
+    /* libxml2 drops C0 controls itself; C1 ones are shown like in plain text */
+    out = render("<pre>x\xc2\x85y\xc2\x9b" "2J\x1b[0m</pre>", SIZE_MAX, POLICY_LANG_JA,
+                 POLICY_URL_DEFANG, 1 << 20, NULL);
+    assert_string_equal(out, "x<U+0085>y<U+009B>2J[0m\n");
     free(out);
 }
 
@@ -448,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_images),
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_link_policies),
+        cmocka_unit_test(test_link_always),
         cmocka_unit_test(test_footnote_limit),
         cmocka_unit_test(test_hidden),
         cmocka_unit_test(test_entities_controls),

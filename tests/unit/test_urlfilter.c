@@ -5,7 +5,8 @@
  *	Every rule of the filter with exact expected text: defanging of
  *	web URLs, www. hosts, mailto: and tel:, keep and remove policies in
  *	both languages, where a URL ends in running text, link targets that
- *	are not listed, and idempotence (also over generated input).
+ *	are not listed, the schemes and share paths that are made harmless
+ *	whatever the policy, and idempotence (also over generated input).
  */
 #include "tests/unit/testutil.h"
 #include "sanitizer/urlfilter.h"
@@ -193,6 +194,8 @@ static void test_idempotent_generated(void **state)
         "http", "https", "://", "ftp", "hxxp", "www", ".", "[.]", "mailto:", "a", "@",
         "b.example", "tel:", "+81", "-", "(", ")", "[", "]", " ", "/", "?", "=", ",",
         "。", "「", "x", "0", "_", ":", "hotel", "s://", "www.", "!",
+        "file", "\\\\", "\\", "smb:", "ms-msdt:", "[:]", "data:", "javascript:", "[\\\\]",
+        "search-ms:", "ftps", "?",
     };
     const urlfilter_policy *pols[] = { &defang, &keep, &remove_ja };
     uint32_t seed = 12345;
@@ -256,7 +259,7 @@ static void test_link_unlisted(void **state)
     static const char *const urls[] = {
         "javascript:alert(1)", "  JavaScript:alert(1)", "java\nscript:alert(1)",
         "vbscript:msgbox", "data:text/html;base64,PHNjcmlwdD4=",
-        "file:///etc/passwd", "about:blank", "cid:part1@example", "#top", "", "   ",
+        "about:blank", "cid:part1@example", "#top", "", "   ",
         "java\xe2\x80\x8bscript:alert(1)",
     };
 
@@ -300,15 +303,97 @@ static void test_link_keep_remove(void **state)
     check_link(&keep, "https://evil.example/login", "https://evil.example/login", 0);
     check_link(&keep, "mailto:a@b.example", "mailto:a@b.example", 0);
     check_link(&keep, "tel:+81-3-1234-5678", "tel:+81-3-1234-5678", 0);
-    check_link(&keep, "ms-word:ofe|u|x", "ms-word:ofe|u|x", 0);
-    check_link(&remove_ja, "https://evil.example/login", NULL, 1);
-    check_link(&remove_ja, "mailto:a@b.example", NULL, 1);
-    check_link(&remove_ja, "tel:+81", NULL, 1);
+    /* keep is for web, mailto and tel only */
+    check_link(&keep, "ms-word:ofe|u|x", "ms-word[:]ofe|u|x", 0);
+    check_link(&keep, "sip:a@b.example", "sip[:]a[@]b[.]example", 0);
+    check_link(&remove_ja, "https://evil.example/login", "[URL削除]", 1);
+    check_link(&remove_en, "https://evil.example/login", "[URL removed]", 1);
+    check_link(&remove_ja, "mailto:a@b.example", "[メールアドレス削除]", 1);
+    check_link(&remove_ja, "tel:+81", "[電話番号削除]", 1);
+    check_link(&remove_en, "tel:+81", "[phone number removed]", 1);
     check_link(&p, "https://x.example", "hxxps://x[.]example", 0);
     check_link(&p, "mailto:a@b.example", "mailto:a@b.example", 0);
-    check_link(&p, "tel:+81", NULL, 1);
+    check_link(&p, "tel:+81", "[電話番号削除]", 1);
     /* removed may be NULL */
-    assert_null(urlfilter_link(&remove_ja, "https://x.example", NULL));
+    char *m = urlfilter_link(&remove_ja, "https://x.example", NULL);
+    assert_string_equal(m, "[URL削除]");
+    free(m);
+}
+
+/* The always-harmless schemes and paths, as written in plain text. */
+static const struct {
+    const char *in, *defanged;
+} always_text[] = {
+    { "file://host/x.exe", "file[:]//host/x[.]exe" },
+    { "FILE:///C:/Windows/x.exe", "FILE[:]///C[:]/Windows/x[.]exe" },
+    { "file:/etc/passwd", "file[:]/etc/passwd" },
+    { "file:////host/share", "file[:]////host/share" },
+    { "file:\\\\host\\share\\x.exe", "file[:]\\\\host\\share\\x[.]exe" },
+    { "file:c:/x.exe", "file[:]c[:]/x[.]exe" },
+    { "\\\\host\\share\\x.exe", "[\\\\]host\\share\\x[.]exe" },
+    { "\\\\10.0.0.1\\c$\\x.exe", "[\\\\]10[.]0[.]0[.]1\\c$\\x[.]exe" },
+    { "\\\\?\\C:\\x.exe", "[\\\\]?\\C[:]\\x[.]exe" },
+    { "\\\\.\\pipe\\x", "[\\\\][.]\\pipe\\x" },
+    { "smb://host.example/share", "smb[:]//host[.]example/share" },
+    { "ftps://files.example/x.zip", "ftps[:]//files[.]example/x[.]zip" },
+    { "ldap://dc.example/cn=x", "ldap[:]//dc[.]example/cn=x" },
+    { "search-ms:query=x&crumb=location:\\\\evil.example\\s",
+      "search-ms[:]query=x&crumb=location[:]\\\\evil[.]example\\s" },
+    { "ms-msdt:/id PCWDiagnostic", "ms-msdt[:]/id PCWDiagnostic" },
+    { "ms-officecmd:{}", "ms-officecmd[:]{}" },
+    { "MS-Word:ofe|u|x", "MS-Word[:]ofe|u|x" },
+    { "jar:file:/x.jar!/a", "jar[:]file[:]/x[.]jar!/a" },
+    { "mhtml:file://x.mht!x", "mhtml[:]file[:]//x[.]mht!x" },
+};
+
+/* test_always_text - listed schemes and share paths in text, whatever the policy */
+static void test_always_text(void **state)
+{
+    char in[256], want[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(always_text) / sizeof(always_text[0]); i++) {
+        /* in running Japanese text, at the start and after a word */
+        snprintf(in, sizeof(in), "共有 %s を開く", always_text[i].in);
+        snprintf(want, sizeof(want), "共有 %s を開く", always_text[i].defanged);
+        check_text(&defang, in, want);
+        check_text(&keep, in, want);
+        check_text(&defang, always_text[i].defanged, always_text[i].defanged);
+        snprintf(want, sizeof(want), "共有 [URL削除] を開く");
+        /* the target ends where a path would: a blank or '{' stays after the marker */
+        if (strpbrk(always_text[i].in, " {|") == NULL)
+            check_text(&remove_ja, in, want);
+    }
+    /* code is removed under every policy */
+    check_text(&keep, "x javascript:alert(1) y", "x [URL削除] y");
+    check_text(&remove_ja, "ms-officecmd:{\"id\":3}", "[URL削除]{\"id\":3}");
+    check_text(&defang, "VBScript:msgbox(1)", "[URL削除]");
+    check_text(&keep, "data:text/html;base64,PHNjcmlwdD4=", "[URL削除]");
+    check_text(&remove_en, "data:application/x-msdownload;base64,TVqQ", "[URL removed]");
+    /* words, not links */
+    check_text(&keep, "data: 2024, search: none, file: a.txt", "data: 2024, search: none, file: a.txt");
+    check_text(&keep, "data:2024", "data:2024");
+    check_text(&keep, "profile://x \\ alone", "profile://x \\ alone");
+    check_text(&keep, "C:\\dir\\file.txt", "C:\\dir\\file.txt");
+    /* web URLs inside still follow their own policy */
+    check_text(&defang, "file://x?u=https://evil.example/", "file[:]//x?u=hxxps://evil[.]example/");
+}
+
+/* test_link_always - listed schemes and share paths as link targets */
+static void test_link_always(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(always_text) / sizeof(always_text[0]); i++) {
+        if (strchr(always_text[i].in, ' '))
+            continue;	/* a link target is one word */
+        check_link(&keep, always_text[i].in, always_text[i].defanged, 0);
+        check_link(&defang, always_text[i].in, always_text[i].defanged, 0);
+        check_link(&remove_ja, always_text[i].in, "[URL削除]", 1);
+    }
+    check_link(&keep, "file:///etc/passwd", "file[:]///etc/passwd", 0);
+    check_link(&keep, " File\n:///etc/passwd", "File[:]///etc/passwd", 0);
+    check_link(&keep, "fi\xe2\x80\x8ble://host/x", "file[:]//host/x", 0);
+    check_link(&keep, "zoommtg://zoom.example/join", "zoommtg[:]//zoom[.]example/join", 0);
 }
 
 /* main - run the group */
@@ -328,6 +413,8 @@ int main(void)
         cmocka_unit_test(test_link_unlisted),
         cmocka_unit_test(test_link_defang),
         cmocka_unit_test(test_link_keep_remove),
+        cmocka_unit_test(test_always_text),
+        cmocka_unit_test(test_link_always),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
