@@ -6,8 +6,10 @@
  *	(a daemon's stderr is nobody's), so a failed load can say why. The
  *	current engine is a pointer under a mutex held only to copy it and
  *	take a reference; compiling happens outside the lock. Scan options
- *	turn on every parser and the heuristics that make an exceeded limit
- *	or an encrypted container an alert, so that no limit reads as clean.
+ *	turn on every parser (but the archive ones for what the engine
+ *	unpacks itself) and the heuristics that make an exceeded limit or an
+ *	encrypted container an alert, so that no limit reads as clean. The
+ *	counters of scan_work are per thread: a message runs in one thread.
  */
 #include <clamav.h>
 #include <dirent.h>
@@ -43,6 +45,7 @@ static pthread_mutex_t scan_cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static scan_db *scan_cur;
 static pthread_mutex_t scan_reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local char scan_lasterr[256];
+static _Thread_local scan_work scan_counted;
 
 /* scan_settings_init - the production defaults */
 void scan_settings_init(scan_settings *s)
@@ -434,12 +437,36 @@ void scan_watch_stop(void)
     scan_watch.running = 0;
 }
 
-/* scan_options - every parser, and the heuristics that keep limits from meaning clean */
-static void scan_options(struct cl_scan_options *o)
+/* scan_work_reset - zero this thread's counters */
+void scan_work_reset(void)
+{
+    memset(&scan_counted, 0, sizeof(scan_counted));
+}
+
+/* scan_work_get - this thread's counters */
+void scan_work_get(scan_work *w)
+{
+    *w = scan_counted;
+}
+
+/* scan_count - one libclamav call over len bytes */
+static void scan_count(scan_depth d, unsigned long long len)
+{
+    scan_counted.calls++;
+    scan_counted.deep_calls += d == SCAN_DEEP;
+    scan_counted.bytes_in += len;
+}
+
+/*
+ * scan_options - every parser (but the archive ones when the engine opens
+ * the archives itself), and the heuristics that keep limits from meaning
+ * clean
+ */
+static void scan_options(struct cl_scan_options *o, scan_depth d)
 {
     memset(o, 0, sizeof(*o));
     o->general = CL_SCAN_GENERAL_HEURISTICS;
-    o->parse = ~0u;
+    o->parse = d == SCAN_NO_ARCHIVES ? ~(unsigned)CL_SCAN_PARSE_ARCHIVE : ~0u;
     o->heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX | CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE |
                    CL_SCAN_HEURISTIC_ENCRYPTED_DOC | CL_SCAN_HEURISTIC_MACROS;
 }
@@ -490,7 +517,7 @@ static void scan_checked(cl_error_t e, const char *virname, scan_result *r)
 }
 
 /* scan_fd - scan a whole file */
-void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r)
+void scan_fd(const scan_db *db, int fd, const char *label, scan_depth d, scan_result *r)
 {
     struct cl_scan_options o;
     const char *virname = NULL;
@@ -506,20 +533,22 @@ void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r)
         scan_clamd_fd(db->clamd, LIMITS_SCAN_MAX_TIME_MAX, fd, r);
         return;
     }
-    scan_options(&o);
-    if (lseek(fd, 0, SEEK_SET) < 0) {
+    scan_options(&o, d);
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size < 0 || lseek(fd, 0, SEEK_SET) < 0) {
         scan_outcome(CL_ESEEK, NULL, r);
         return;
     }
     /* virname is set by the call: read it only afterwards. */
     scan_lasterr[0] = 0;
     cl_error_t e = cl_scandesc_callback(fd, label, &virname, &scanned, db->engine, &o, NULL);
+    scan_count(d, (unsigned long long)size);
     scan_checked(e, virname, r);
 }
 
 /* scan_buf - scan bytes in memory */
 void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
-              scan_result *r)
+              scan_depth d, scan_result *r)
 {
     struct cl_scan_options o;
     const char *virname = NULL;
@@ -539,7 +568,7 @@ void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
         scan_clamd_buf(db->clamd, LIMITS_SCAN_MAX_TIME_MAX, buf, len, r);
         return;
     }
-    scan_options(&o);
+    scan_options(&o, d);
     cl_fmap_t *map = cl_fmap_open_memory(buf, len);
     if (!map) {
         scan_outcome(CL_EMEM, NULL, r);
@@ -547,6 +576,7 @@ void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
     }
     scan_lasterr[0] = 0;
     cl_error_t e = cl_scanmap_callback(map, label, &virname, &scanned, db->engine, &o, NULL);
+    scan_count(d, len);
     scan_checked(e, virname, r);
     cl_fmap_close(map);
 }

@@ -41,19 +41,19 @@ static void test_buffers(void **state)
 {
     scantest *t = *state;
     scan_result r;
-    scan_buf(t->db, eicar(), strlen(eicar()), "eicar", &r);
+    scan_buf(t->db, eicar(), strlen(eicar()), "eicar", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     if (!strstr(r.name, "Mugai.Test.EICAR"))
         fail_msg("EICAR found as %s", r.name);
     const char *m = "some text MUGAI-TEST-MALWARE-MARKER more text";
-    scan_buf(t->db, m, strlen(m), "marker", &r);
+    scan_buf(t->db, m, strlen(m), "marker", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     assert_non_null(strstr(r.name, "Mugai.Test.Marker"));
-    scan_buf(t->db, "hello", 5, "clean", &r);
+    scan_buf(t->db, "hello", 5, "clean", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_CLEAN);
-    scan_buf(t->db, "", 0, "empty", &r);
+    scan_buf(t->db, "", 0, "empty", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_CLEAN);
-    scan_buf(NULL, "x", 1, "none", &r);
+    scan_buf(NULL, "x", 1, "none", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_ERROR);
     assert_string_equal(scan_verdict_name(SCAN_SUSPICIOUS), "suspicious");
 }
@@ -181,10 +181,10 @@ static void test_reload_swap(void **state)
     assert_true(cur != old);
     /* A scan in flight on the old engine still works after the swap. */
     scan_result r;
-    scan_buf(old, eicar(), strlen(eicar()), "old", &r);
+    scan_buf(old, eicar(), strlen(eicar()), "old", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     scan_db_unref(old);
-    scan_buf(cur, eicar(), strlen(eicar()), "new", &r);
+    scan_buf(cur, eicar(), strlen(eicar()), "new", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     scan_db_unref(cur);
     /* The engine uses the current one when the settings name none. */
