@@ -122,9 +122,10 @@ check-milter: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
 check-postfix: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
 	@timeout 900 sh tests/postfix/run.sh
 
-check-fuzz: $(BUILD)/replay-engine $(BUILD)/replay-htmltext
+check-fuzz: $(BUILD)/replay-engine $(BUILD)/replay-htmltext $(BUILD)/replay-gateway
 	@$(BUILD)/replay-engine tests/fuzz-corpus/engine samples tests/hostile
 	@$(BUILD)/replay-htmltext tests/fuzz-corpus/htmltext
+	@$(BUILD)/replay-gateway tests/fuzz-corpus/gateway samples/scan samples tests/hostile
 
 # The same tests and the corpus replay, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer; any report fails the run.

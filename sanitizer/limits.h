@@ -72,6 +72,8 @@
 /* The milter (milter/). */
 #define LIMITS_MILTER_BODY_CHUNK	65535	/* smfi_replacebody piece: one milter packet */
 #define LIMITS_MILTER_PROGRESS_MS	10000	/* smfi_progress interval while the engine runs */
+#define LIMITS_MILTER_ANSWER_MARGIN_MS	2000	/* answer at most this long after max_message_time */
+#define LIMITS_MILTER_STUCK_MAX		4	/* engine threads past their answer: then exit */
 #define LIMITS_MILTER_REPLY		980	/* smfi_setreply text, libmilter's MAXREPLYLEN */
 #define LIMITS_MILTER_LOG_FIELD		256	/* escaped untrusted text per log field */
 #define LIMITS_MILTER_RCPTS		1000	/* recipients kept per message (Postfix default 1000) */
