@@ -39,7 +39,7 @@ owner=$(MUGAI_CONF=$B/mugai.conf sh tools/gateway.sh user)
 mkdir -p "$B/spool" "$B/run" "$B/audit" "$B/tmp"
 chown "$owner" "$B/spool" "$B/run" "$B/audit" "$B/tmp"
 chmod 2750 "$B/audit"
-"$MILTER" -f -c "$B/mugai.conf" 2>"$B/stderr" &
+"$MILTER" -f -c "$B/mugai.conf" 2>"${SOAK_STDERR:-$B/stderr}" &
 pid=$!
 n=0
 while [ ! -S "$B/run/milter.sock" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done

@@ -118,6 +118,7 @@
 #define LIMITS_SCAN_DB_AGE_MAX			(365u * 24 * 3600)
 #define LIMITS_SCAN_DB_DIR_DEFAULT		"/var/lib/clamav"
 #define LIMITS_SCAN_NAME			128	/* signature name kept */
+#define LIMITS_SCAN_RECYCLE		100000	/* scans before the engine is built afresh */
 #define LIMITS_SCAN_MEM_MEMBER		(256u * 1024)	/* archive members scanned from memory up to this */
 
 /* Archives opened by mugai itself (sanitizer/archive.c). Sizes count the

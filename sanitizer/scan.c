@@ -37,6 +37,7 @@ struct scan_db {
     char	*path;
     char	*clamd;		/* a clamd address instead of an engine, or NULL */
     char	*tmpdir;	/* libclamav's temporary files, or NULL: its default */
+    atomic_ulong scans;		/* scans made with this engine, for recycling */
 };
 
 static pthread_once_t scan_once = PTHREAD_ONCE_INIT;
@@ -46,6 +47,7 @@ static scan_db *scan_cur;
 static pthread_mutex_t scan_reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local char scan_lasterr[256];
 static _Thread_local scan_work scan_counted;
+static atomic_ulong scan_recycle_at = LIMITS_SCAN_RECYCLE;
 
 /* scan_settings_init - the production defaults */
 void scan_settings_init(scan_settings *s)
@@ -356,8 +358,12 @@ int scan_reload_if_changed(const scan_settings *s, const char *tmpdir, char **wh
     int moved = s->av != SCAN_AV_CLAMD && cur &&
                 ((cur->tmpdir == NULL) != (tmpdir == NULL) ||
                  (tmpdir && strcmp(cur->tmpdir, tmpdir) != 0));
+    /* libclamav keeps memory across scans (its cache, and a little its
+     * parsers leak): a fresh engine after so many scans returns what the
+     * engine holds, as a signature update does */
+    int worn = cur && !cur->clamd && atomic_load(&cur->scans) >= atomic_load(&scan_recycle_at);
     if (!cur || !want || (cur->clamd != NULL) != (s->av == SCAN_AV_CLAMD) ||
-        strcmp(cur->path, want) != 0 || moved || scan_db_changed(cur, s)) {
+        strcmp(cur->path, want) != 0 || moved || worn || scan_db_changed(cur, s)) {
         scan_db *db;
         if (scan_db_load(s, tmpdir, &db, why) == 0) {
             scan_install(db);
@@ -437,6 +443,12 @@ void scan_watch_stop(void)
     scan_watch.running = 0;
 }
 
+/* scan_set_recycle - scans after which an engine is built afresh */
+void scan_set_recycle(unsigned long scans)
+{
+    atomic_store(&scan_recycle_at, scans ? scans : LIMITS_SCAN_RECYCLE);
+}
+
 /* scan_work_reset - zero this thread's counters */
 void scan_work_reset(void)
 {
@@ -449,9 +461,11 @@ void scan_work_get(scan_work *w)
     *w = scan_counted;
 }
 
-/* scan_count - one libclamav call over len bytes */
-static void scan_count(scan_depth d, unsigned long long len)
+/* scan_count - one libclamav call over len bytes with db */
+static void scan_count(const scan_db *db, scan_depth d, unsigned long long len)
 {
+    /* the engine is shared and otherwise immutable: only its counter moves */
+    atomic_fetch_add(&((scan_db *)db)->scans, 1);
     scan_counted.calls++;
     scan_counted.deep_calls += d == SCAN_DEEP;
     scan_counted.bytes_in += len;
@@ -542,7 +556,7 @@ void scan_fd(const scan_db *db, int fd, const char *label, scan_depth d, scan_re
     /* virname is set by the call: read it only afterwards. */
     scan_lasterr[0] = 0;
     cl_error_t e = cl_scandesc_callback(fd, label, &virname, &scanned, db->engine, &o, NULL);
-    scan_count(d, (unsigned long long)size);
+    scan_count(db, d, (unsigned long long)size);
     scan_checked(e, virname, r);
 }
 
@@ -576,7 +590,7 @@ void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
     }
     scan_lasterr[0] = 0;
     cl_error_t e = cl_scanmap_callback(map, label, &virname, &scanned, db->engine, &o, NULL);
-    scan_count(d, len);
+    scan_count(db, d, len);
     scan_checked(e, virname, r);
     cl_fmap_close(map);
 }

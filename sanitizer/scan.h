@@ -122,11 +122,16 @@ void scan_install(scan_db *db);
 
 /*
  * scan_reload_if_changed - build and install a new engine when there is
- * none or the database files changed. Returns 1 when a new engine was
- * installed, 0 when nothing changed, -1 on failure (the old engine stays;
- * *why says why, malloc'ed).
+ * none, the database files changed, or the engine has made
+ * LIMITS_SCAN_RECYCLE scans (libclamav's memory is returned with it;
+ * scan_set_recycle changes the count).
+ * Returns 1 when a new engine was installed, 0 when nothing changed, -1
+ * on failure (the old engine stays; *why says why, malloc'ed).
  */
 int scan_reload_if_changed(const scan_settings *s, const char *tmpdir, char **why);
+
+/* scan_set_recycle - recycle after this many scans instead (0: the default) */
+void scan_set_recycle(unsigned long scans);
 
 /*
  * scan_watch_start - a thread that calls scan_reload_if_changed every

@@ -197,6 +197,33 @@ static void test_reload_swap(void **state)
     remove_sigs(dir);
 }
 
+/* test_recycle - after so many scans (LIMITS_SCAN_RECYCLE; 40 here) the engine is built afresh */
+static void test_recycle(void **state)
+{
+    scantest *t = *state;
+    char dir[80], *why = NULL;
+    scan_settings s = private_db(t, dir, sizeof(dir));
+    scan_set_recycle(40);
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 1);
+    scan_db *old = scan_current();
+    scan_result r;
+    for (unsigned i = 0; i + 1 < 40; i++)
+        scan_buf(old, "x", 1, "x", SCAN_NO_ARCHIVES, &r);
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 0);
+    scan_buf(old, eicar(), strlen(eicar()), "last", SCAN_DEEP, &r);
+    assert_int_equal(r.verdict, SCAN_VIRUS);
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 1);
+    scan_db *cur = scan_current();
+    assert_true(cur != old);
+    scan_buf(cur, eicar(), strlen(eicar()), "new", SCAN_DEEP, &r);
+    assert_int_equal(r.verdict, SCAN_VIRUS);
+    scan_db_unref(cur);
+    scan_db_unref(old);
+    scan_set_recycle(0);
+    scan_install(NULL);
+    remove_sigs(dir);
+}
+
 /*
  * libclamav's temporary directory is fixed when an engine is built: a
  * new one builds a new engine, and one that cannot be written fails the
@@ -375,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_no_database),
         cmocka_unit_test(test_stale_database),
         cmocka_unit_test(test_reload_swap),
+        cmocka_unit_test(test_recycle),
         cmocka_unit_test(test_temp_dir),
         cmocka_unit_test(test_eicar_everywhere),
         cmocka_unit_test(test_virus_in_member_named),
