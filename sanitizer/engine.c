@@ -460,6 +460,27 @@ static int engine_member(void *ctx, const archive_member *m)
     return e->stop ? -1 : 0;
 }
 
+/* engine_scan_part - scan a decoded part; a virus or heuristic makes it unsafe */
+static int engine_scan_part(engine_ctx *e, size_t part, const engine_sink *s, scan_depth d,
+                            int *unsafe)
+{
+    report_part *rp = &e->rep->parts[part];
+    scan_result r;
+
+    if (s->tmpfd >= 0)
+        scan_fd(e->db, s->tmpfd, rp->filename, d, &r);
+    else
+        scan_buf(e->db, s->magic, s->magic_len, rp->filename, d, &r);
+    int u = engine_scan_record(e, rp->path, &r, &rp->scan, &rp->scan_name);
+    if (u < 0)
+        return -1;
+    if (u) {
+        *unsafe = 1;
+        engine_note(rp, r.verdict == SCAN_VIRUS ? "virus" : "suspicious", r.name);
+    }
+    return 0;
+}
+
 /* engine_archive - look into an archive part */
 static int engine_archive(engine_ctx *e, size_t part, engine_sink *s, archive_kind kind,
                           typerules_action *act, int *unsafe)
@@ -498,6 +519,17 @@ static int engine_archive(engine_ctx *e, size_t part, engine_sink *s, archive_ki
                  lim->max_ratio, a.budget);
     }
     rp = &e->rep->parts[part];
+    if (e->db) {
+        /* The part itself, after its walk: libclamav reads the bytes (its
+         * members were scanned one by one), or, when a limit stopped the
+         * walk, the whole part once with its own archive parsers within its
+         * own limits, so that what the walk did not reach is still scanned
+         * and a virus in it named, although the part is removed anyway. */
+        int stopped = res.status == ARCHIVE_WALK_LIMIT || res.status == ARCHIVE_WALK_CORRUPT;
+        if (engine_scan_part(e, part, s, stopped ? SCAN_DEEP : SCAN_NO_ARCHIVES, unsafe) < 0)
+            return -1;
+        rp = &e->rep->parts[part];
+    }
     *act = typerules_stricter(*act, a.act);
     *unsafe |= a.unsafe;
     if (res.encrypted) {
@@ -533,22 +565,9 @@ static int engine_inspect(engine_ctx *e, size_t part, engine_sink *s, int body, 
     archive_kind kind = archive_detect(s->magic, s->magic_len);
     int walk = e->archives && cls == TYPERULES_ARCHIVE && kind != ARCHIVE_KIND_NONE;
 
-    if (e->db) {
-        /* an archive the engine walks: its members are scanned one by one */
-        scan_depth d = walk ? SCAN_NO_ARCHIVES : SCAN_DEEP;
-        scan_result r;
-        if (s->tmpfd >= 0)
-            scan_fd(e->db, s->tmpfd, rp->filename, d, &r);
-        else
-            scan_buf(e->db, s->magic, s->magic_len, rp->filename, d, &r);
-        int u = engine_scan_record(e, rp->path, &r, &rp->scan, &rp->scan_name);
-        if (u < 0)
-            return -1;
-        if (u) {
-            *unsafe = 1;
-            engine_note(rp, r.verdict == SCAN_VIRUS ? "virus" : "suspicious", r.name);
-        }
-    }
+    /* an archive the engine walks is scanned after its walk (engine_archive) */
+    if (e->db && !walk && engine_scan_part(e, part, s, SCAN_DEEP, unsafe) < 0)
+        return -1;
     /* Body text is shown as text, which is safe whatever libmagic calls it. */
     typerules_action act = body ? TYPERULES_KEEP : t->action[cls];
     unsigned spoof = typerules_name_spoof(rp->filename, 0) |

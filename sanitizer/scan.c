@@ -197,6 +197,9 @@ int scan_db_load(const scan_settings *s, const char *tmpdir, scan_db **out, char
         (e = cl_engine_set_num(db->engine, CL_ENGINE_MAX_RECURSION, s->max_recursion)) ||
         (e = cl_engine_set_num(db->engine, CL_ENGINE_MAX_FILES, s->max_files)) ||
         (e = cl_engine_set_num(db->engine, CL_ENGINE_MAX_SCANTIME, s->max_scan_time_ms)) ||
+        /* its cache of clean files ignores the scan options: bytes found
+         * clean without the archive parsers would be clean with them too */
+        (e = cl_engine_set_num(db->engine, CL_ENGINE_DISABLE_CACHE, 1)) ||
         (tmpdir && (e = cl_engine_set_str(db->engine, CL_ENGINE_TMPDIR, tmpdir)))) {
         *why = scan_why("libclamav setting refused: %s", cl_strerror(e));
         goto fail;

@@ -7,7 +7,8 @@
  *	with the test signatures, and the scan module's counters say what
  *	libclamav was handed. The message itself, and every archive the
  *	engine opens, are scanned without libclamav's archive parsers (the
- *	engine walks them and scans each member); what is scanned stays below
+ *	engine walks them and scans each member), but for a part whose walk
+ *	a limit stopped, which libclamav reads once, deep; what is scanned stays below
  *	the raw message plus every part and max_ratio times the message
  *	(archive members of all levels and parts together). Before, every level handed the whole nesting below it to
  *	libclamav again, and a part could unpack to max_total (200 MiB) from a
@@ -40,13 +41,25 @@ static unsigned long long scans(const report *r)
     return n;
 }
 
+/* stopped - a limit or corruption stopped the walk of part rp */
+static int stopped(const report *r, const report_part *rp)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (strcmp(r->findings[i].path, rp->path) == 0 &&
+            (strcmp(r->findings[i].kind, "archive-limit") == 0 ||
+             strcmp(r->findings[i].kind, "archive-corrupt") == 0))
+            return 1;
+    return 0;
+}
+
 /* shallow - scans that must not use libclamav's archive parsers: the
- * message, and every archive part and member the engine opened itself */
+ * message, and every archive part and member the engine opened itself,
+ * but a part whose walk a limit stopped (read once, deep) */
 static unsigned long long shallow(const report *r)
 {
     unsigned long long n = r->message_scan != NULL;
     for (size_t i = 0; i < r->nparts; i++)
-        n += r->parts[i].scan && r->parts[i].archive;
+        n += r->parts[i].scan && r->parts[i].archive && !stopped(r, &r->parts[i]);
     for (size_t i = 0; i < r->nmembers; i++)
         n += r->members[i].scan && r->members[i].type_class &&
              strcmp(r->members[i].type_class, "archive") == 0;
@@ -211,6 +224,8 @@ static void test_still_found(void **state)
     unsigned char *inner_data[1] = { (unsigned char *)eicar };
     size_t inner_size[1] = { strlen(eicar) };
     unsigned char *inner = zip_of(t, 1, inner_data, inner_size, "com", &elen);
+    size_t z0len;
+    unsigned char *z0 = zip_of(t, 1, inner_data, inner_size, "com", &z0len);
     unsigned char *data[2] = { inner, bomb };
     size_t size[2] = { elen, blen };
     size_t len;
@@ -225,6 +240,33 @@ static void test_still_found(void **state)
     g_free(z);
     g_free(inner);
     g_free(bomb);
+
+    /* EICAR where the walk does not reach (past the depth limit): the
+     * stopped part is read by libclamav, which names it */
+    size_t dlen;
+    unsigned char *deep = zip_of(t, 1, inner_data, inner_size, "com", &dlen);
+    for (unsigned level = 0; level < t->set.archives.max_depth + 1; level++) {
+        unsigned char *d1[1] = { deep };
+        size_t s1[1] = { dlen };
+        unsigned char *next = zip_of(t, 1, d1, s1, "zip", &dlen);
+        g_free(deep);
+        deep = next;
+    }
+    mail(t, path, deep, dlen);
+    g_free(deep);
+    run(t, path, &res, &w);
+    assert_int_equal(res.verdict, ENGINE_REJECT);
+    assert_true(scantest_finding(res.report, "archive-limit"));
+    assert_non_null(strstr(res.report->virus, "EICAR"));
+    engine_result_free(&res);
+
+    /* the same bytes found clean without the archive parsers are still a
+     * virus with them: libclamav's cache of clean files must not answer */
+    scan_result r;
+    scan_buf(t->db, z0, z0len, "nested", SCAN_NO_ARCHIVES, &r);
+    scan_buf(t->db, z0, z0len, "nested", SCAN_DEEP, &r);
+    assert_int_equal(r.verdict, SCAN_VIRUS);
+    g_free(z0);
     unlink(path);
 }
 
