@@ -12,6 +12,7 @@
 #	flat (exit 1 when it grows). The milter is stopped at the end.
 # ENVIRONMENT
 #	BENCH_SOAK   number of mails (e.g. 2000 for a quick run)
+#	SOAK_STDERR  keep the milter's stderr in this file (a sanitizer build's reports)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
