@@ -138,10 +138,11 @@ check-milter: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
 check-postfix: $(BUILD)/mugai-milter $(BUILD)/tests/mugai-milter-fault
 	@timeout 900 sh tests/postfix/run.sh
 
-check-fuzz: $(BUILD)/replay-engine $(BUILD)/replay-htmltext $(BUILD)/replay-bincut
+check-fuzz: $(BUILD)/replay-engine $(BUILD)/replay-htmltext $(BUILD)/replay-bincut $(BUILD)/replay-gateway
 	@$(BUILD)/replay-engine tests/fuzz-corpus/engine samples tests/hostile
 	@$(BUILD)/replay-htmltext tests/fuzz-corpus/htmltext
 	@$(BUILD)/replay-bincut tests/fuzz-corpus/bincut
+	@$(BUILD)/replay-gateway tests/fuzz-corpus/gateway samples/scan samples tests/hostile
 
 # The same tests and the corpus replay, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer; any report fails the run.
@@ -150,9 +151,13 @@ check-asan:
 	    OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" check-unit check-golden check-fuzz check-milter
 
-bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai-milter $(BUILD)/mugai-null-milter
+# then the CPU per KB of archive bombs and a soak of the milter
+# (BENCH_SOAK mails, 100000 by default) with its memory sampled
+bench: deps $(BUILD)/mugai-bench $(BUILD)/mugai $(BUILD)/mugai-milter $(BUILD)/mugai-null-milter
 	@sh tools/deps.sh bench
 	@$(BUILD)/mugai-bench
+	@sh bench/bombs.sh $(BUILD)/mugai
+	@sh bench/soak.sh $(BUILD)/mugai-milter || echo "bench: the milter's memory is not flat (see above)"
 	@$(MAKE) --no-print-directory bench-smtp
 
 # Postfix with no milter, with mugai-milter, with clamav-milter and with

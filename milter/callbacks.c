@@ -13,7 +13,9 @@
  *	spool; headers and body go to the spool as they come; the size
  *	cap refuses the message as soon as it is passed; end of message
  *	chooses the mode from the recipients (policy/rules.h), runs the
- *	engine while the progress ticker keeps Postfix waiting, and
+ *	engine in a thread of its own (milter/backstop.h: past
+ *	max_message_time and a margin the answer is a tempfail, whatever
+ *	the engine does) while the progress ticker keeps Postfix waiting, and
  *	applies the result (milter/apply.h) or refuses the message
  *	(milter/verdict.h). A vault ID is drawn before the engine runs,
  *	so the notice can name it; when the engine says the original must
@@ -34,6 +36,7 @@
 #include <time.h>
 
 #include "milter/apply.h"
+#include "milter/backstop.h"
 #include "milter/callbacks.h"
 #include "milter/context.h"
 #include "milter/log.h"
@@ -391,7 +394,7 @@ static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
     long long t0, spent;
     char vid[VAULT_ID_SIZE] = "", id[VAULT_ID_SIZE] = "", *reply = NULL;
     sfsistat rc;
-    int perm, applied;
+    int perm, applied, br;
 
     rules_decide(m->pol->rules, m->pol->mode, m->sender, c->client_addr,
 		 (const char *const *)m->rcpts, m->nrcpts, &d);
@@ -416,12 +419,25 @@ static sfsistat callbacks_run(SMFICTX *ctx, conn_ctx *c, int fd)
 
     t0 = progress_now_ms();
     progress_begin(&pe, ctx);
-    if (engine_run(use, &env, fd, &opts, &res) < 0) {
-	progress_end(&pe);
+    /* the engine in a thread of its own: whatever a library does in it,
+     * Postfix has its answer within max_message_time and a margin */
+    br = backstop_engine(m->pol, use, &env, fd, &opts,
+			 (long long)m->pol->max_message_time_ms + LIMITS_MILTER_ANSWER_MARGIN_MS,
+			 &res);
+    progress_end(&pe);
+    if (br == 1) {
+	o.verdict = "tempfail";
+	o.reason = "time budget exceeded: the engine did not finish";
+	o.engine_ms = progress_now_ms() - t0;
+	rc = verdict_refuse(ctx, 0, "451", "4.3.0", o.reason);
+	callbacks_log(c, m, &o);
+	context_msg_end(c);
+	return rc;
+    }
+    if (br < 0) {
 	log_err("%s: engine_run failed: out of memory", m->qid);
 	return callbacks_refuse(ctx, c, 0, "451", "4.3.0", "out of memory");
     }
-    progress_end(&pe);
     spent = progress_now_ms() - t0;
     o.res = &res;
     o.engine_ms = spent;

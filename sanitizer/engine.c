@@ -450,6 +450,8 @@ typedef struct engine_arch {
     const char	*mime_path;
     typerules_action act;	/* strictest over the members */
     int		unsafe;
+    unsigned long long budget;	/* member bytes the message may unpack, all levels */
+    int		over;		/* the budget stopped the walk */
 } engine_arch;
 
 /* engine_member - one archive member: type, rules, name checks, scan */
@@ -462,6 +464,15 @@ static int engine_member(void *ctx, const archive_member *m)
 
     if (engine_check_time(e) < 0)
         return -1;
+    /* The ratio limit for the message as a whole: nested archives (42.zip)
+     * and many small ones keep each member under the per-member ratio,
+     * not the sum of all levels and parts. What is read and scanned stays
+     * proportional to the mail. */
+    if (m->size > a->budget - e->unpacked) {
+        a->over = 1;
+        return -1;
+    }
+    e->unpacked += m->size;
     snprintf(path, sizeof(path), "%s:%s", a->mime_path, m->path);
     report_member *rm = report_add_member(e->rep, a->part, path);
     if (!rm || !(rm->name = strdup(m->name))) {
@@ -496,11 +507,15 @@ static int engine_member(void *ctx, const archive_member *m)
     rm->rule = typerules_action_name(act);
     a->act = typerules_stricter(a->act, act);
     if (e->db && !m->encrypted) {
+        /* An archive member is opened by the walk (or stops it at the depth
+         * limit, and the part is removed): libclamav reads its bytes, not
+         * its members again. */
+        scan_depth d = m->kind != ARCHIVE_KIND_NONE ? SCAN_NO_ARCHIVES : SCAN_DEEP;
         scan_result r;
         if (m->fd >= 0)
-            scan_fd(e->db, m->fd, m->name, &r);
+            scan_fd(e->db, m->fd, m->name, d, &r);
         else
-            scan_buf(e->db, m->data, (size_t)m->size, m->name, &r);
+            scan_buf(e->db, m->data, (size_t)m->size, m->name, d, &r);
         int u = engine_scan_record(e, path, &r, &rm->scan, &rm->scan_name);
         if (u < 0)
             return -1;
@@ -509,12 +524,35 @@ static int engine_member(void *ctx, const archive_member *m)
     return e->stop ? -1 : 0;
 }
 
+/* engine_scan_part - scan a decoded part; a virus or heuristic makes it unsafe */
+static int engine_scan_part(engine_ctx *e, size_t part, const engine_sink *s, scan_depth d,
+                            int *unsafe)
+{
+    report_part *rp = &e->rep->parts[part];
+    scan_result r;
+
+    if (s->tmpfd >= 0)
+        scan_fd(e->db, s->tmpfd, rp->filename, d, &r);
+    else
+        scan_buf(e->db, s->magic, s->magic_len, rp->filename, d, &r);
+    int u = engine_scan_record(e, rp->path, &r, &rp->scan, &rp->scan_name);
+    if (u < 0)
+        return -1;
+    if (u) {
+        *unsafe = 1;
+        engine_note(rp, r.verdict == SCAN_VIRUS ? "virus" : "suspicious", r.name);
+    }
+    return 0;
+}
+
 /* engine_archive - look into an archive part */
 static int engine_archive(engine_ctx *e, size_t part, engine_sink *s, archive_kind kind,
                           typerules_action *act, int *unsafe)
 {
     report_part *rp = &e->rep->parts[part];
-    engine_arch a = { .e = e, .part = part, .mime_path = rp->path, .act = TYPERULES_KEEP };
+    const archive_limits *lim = &e->scan->archives;
+    engine_arch a = { .e = e, .part = part, .mime_path = rp->path, .act = TYPERULES_KEEP,
+                      .budget = e->rep->bytes_in * lim->max_ratio + LIMITS_ARCHIVE_RATIO_FLOOR };
     archive_result res;
     int fd = s->tmpfd;
 
@@ -531,14 +569,31 @@ static int engine_archive(engine_ctx *e, size_t part, engine_sink *s, archive_ki
         }
         s->tmpfd = fd;
     }
-    if (archive_walk(fd, kind, &e->scan->archives, e->tmpdir, engine_member, &a,
+    if (archive_walk(fd, kind, lim, e->tmpdir, engine_member, &a,
                      &res) < 0) {
         engine_fail(e, ENGINE_STOP_ERROR, "archive in part %s: %s", rp->path, res.why);
         return -1;
     }
     if (e->stop)
         return -1;
+    if (a.over) {
+        res.status = ARCHIVE_WALK_LIMIT;
+        snprintf(res.why, sizeof(res.why),
+                 "archives unpack to more than %u times the message size (%llu bytes)",
+                 lim->max_ratio, a.budget);
+    }
     rp = &e->rep->parts[part];
+    if (e->db) {
+        /* The part itself, after its walk: libclamav reads the bytes (its
+         * members were scanned one by one), or, when a limit stopped the
+         * walk, the whole part once with its own archive parsers within its
+         * own limits, so that what the walk did not reach is still scanned
+         * and a virus in it named, although the part is removed anyway. */
+        int stopped = res.status == ARCHIVE_WALK_LIMIT || res.status == ARCHIVE_WALK_CORRUPT;
+        if (engine_scan_part(e, part, s, stopped ? SCAN_DEEP : SCAN_NO_ARCHIVES, unsafe) < 0)
+            return -1;
+        rp = &e->rep->parts[part];
+    }
     *act = typerules_stricter(*act, a.act);
     *unsafe |= a.unsafe;
     if (res.encrypted) {
@@ -569,23 +624,14 @@ static int engine_inspect(engine_ctx *e, size_t part, engine_sink *s, int body, 
 {
     report_part *rp = &e->rep->parts[part];
     const typerules *t = &e->scan->rules;
-
-    if (e->db) {
-        scan_result r;
-        if (s->tmpfd >= 0)
-            scan_fd(e->db, s->tmpfd, rp->filename, &r);
-        else
-            scan_buf(e->db, s->magic, s->magic_len, rp->filename, &r);
-        int u = engine_scan_record(e, rp->path, &r, &rp->scan, &rp->scan_name);
-        if (u < 0)
-            return -1;
-        if (u) {
-            *unsafe = 1;
-            engine_note(rp, r.verdict == SCAN_VIRUS ? "virus" : "suspicious", r.name);
-        }
-    }
     typerules_class cls = typerules_classify(t, rp->detected_type, s->magic, s->magic_len,
                                              rp->filename);
+    archive_kind kind = archive_detect(s->magic, s->magic_len);
+    int walk = e->archives && cls == TYPERULES_ARCHIVE && kind != ARCHIVE_KIND_NONE;
+
+    /* an archive the engine walks is scanned after its walk (engine_archive) */
+    if (e->db && !walk && engine_scan_part(e, part, s, SCAN_DEEP, unsafe) < 0)
+        return -1;
     /* Body text is shown as text, which is safe whatever libmagic calls it. */
     typerules_action act = body ? TYPERULES_KEEP : t->action[cls];
     unsigned spoof = typerules_name_spoof(rp->filename, 0) |
@@ -598,9 +644,7 @@ static int engine_inspect(engine_ctx *e, size_t part, engine_sink *s, int body, 
         *unsafe = 1;
         engine_note(rp, "spoofed", words);
     }
-    archive_kind kind = archive_detect(s->magic, s->magic_len);
-    if (e->archives && cls == TYPERULES_ARCHIVE && kind != ARCHIVE_KIND_NONE &&
-        engine_archive(e, part, s, kind, &act, unsafe) < 0)
+    if (walk && engine_archive(e, part, s, kind, &act, unsafe) < 0)
         return -1;
     rp = &e->rep->parts[part];
     rp->type_class = typerules_class_name(cls);
@@ -1470,7 +1514,11 @@ static void engine_set_verdict(engine_ctx *e, engine_result *res)
  * engine_scan_message - take the virus database for this message (the
  * settings' own, else the process's current one, loaded on first use),
  * check it is fresh, and scan the message as received: libclamav's own
- * MIME parser is a second reading of the structure.
+ * MIME parser is a second reading of the structure. Its archive parsers
+ * stay off here: every part the engine decodes is scanned with them (or,
+ * when the engine opens it, member by member), and the output and the
+ * notice are built from that reading only; unpacking every archive of the
+ * mail once more here cost as much as the rest of the mail.
  */
 static int engine_scan_message(engine_ctx *e, int fd)
 {
@@ -1501,7 +1549,7 @@ static int engine_scan_message(engine_ctx *e, int fd)
     scan_result r;
     const char *scan = NULL;
     char *name = NULL;
-    scan_fd(e->db, fd, "message", &r);
+    scan_fd(e->db, fd, "message", SCAN_NO_ARCHIVES, &r);
     int u = engine_scan_record(e, "", &r, &scan, &name);
     e->rep->message_scan = scan;
     free(name);

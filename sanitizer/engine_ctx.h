@@ -49,6 +49,7 @@ typedef struct engine_ctx {
     const char	*vault_id;	/* engine_options.vault_id: NULL when nothing is kept */
     struct scan_db *db;		/* referenced engine, NULL when not scanning */
     int		archives;	/* look into archives (temp files in tmpdir) */
+    unsigned long long unpacked;	/* archive member bytes read so far, all parts */
     int		spool;		/* decoded parts beyond the sample go to temp files */
     const char *tmpdir;		/* where: [scan] temp_dir, else spool_dir */
     int		quarantine;	/* a rule asked to withhold the whole mail */

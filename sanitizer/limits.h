@@ -98,6 +98,8 @@
 /* The milter (milter/). */
 #define LIMITS_MILTER_BODY_CHUNK	65535	/* smfi_replacebody piece: one milter packet */
 #define LIMITS_MILTER_PROGRESS_MS	10000	/* smfi_progress interval while the engine runs */
+#define LIMITS_MILTER_ANSWER_MARGIN_MS	2000	/* answer at most this long after max_message_time */
+#define LIMITS_MILTER_STUCK_MAX		4	/* engine threads past their answer: then exit */
 #define LIMITS_MILTER_REPLY		980	/* smfi_setreply text, libmilter's MAXREPLYLEN */
 #define LIMITS_MILTER_LOG_FIELD		256	/* escaped untrusted text per log field */
 #define LIMITS_MILTER_RCPTS		1000	/* recipients kept per message (Postfix default 1000) */
@@ -142,6 +144,7 @@
 #define LIMITS_SCAN_DB_AGE_MAX			(365u * 24 * 3600)
 #define LIMITS_SCAN_DB_DIR_DEFAULT		"/var/lib/clamav"
 #define LIMITS_SCAN_NAME			128	/* signature name kept */
+#define LIMITS_SCAN_RECYCLE		100000	/* scans before the engine is built afresh */
 #define LIMITS_SCAN_MEM_MEMBER		(256u * 1024)	/* archive members scanned from memory up to this */
 
 /* Archives opened by mugai itself (sanitizer/archive.c). Sizes count the

@@ -6,8 +6,10 @@
  *	(a daemon's stderr is nobody's), so a failed load can say why. The
  *	current engine is a pointer under a mutex held only to copy it and
  *	take a reference; compiling happens outside the lock. Scan options
- *	turn on every parser and the heuristics that make an exceeded limit
- *	or an encrypted container an alert, so that no limit reads as clean.
+ *	turn on every parser (but the archive ones for what the engine
+ *	unpacks itself) and the heuristics that make an exceeded limit or an
+ *	encrypted container an alert, so that no limit reads as clean. The
+ *	counters of scan_work are per thread: a message runs in one thread.
  */
 #include <clamav.h>
 #include <dirent.h>
@@ -35,6 +37,7 @@ struct scan_db {
     char	*path;
     char	*clamd;		/* a clamd address instead of an engine, or NULL */
     char	*tmpdir;	/* libclamav's temporary files, or NULL: its default */
+    atomic_ulong scans;		/* scans made with this engine, for recycling */
 };
 
 static pthread_once_t scan_once = PTHREAD_ONCE_INIT;
@@ -43,6 +46,8 @@ static pthread_mutex_t scan_cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static scan_db *scan_cur;
 static pthread_mutex_t scan_reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local char scan_lasterr[256];
+static _Thread_local scan_work scan_counted;
+static atomic_ulong scan_recycle_at = LIMITS_SCAN_RECYCLE;
 
 /* scan_settings_init - the production defaults */
 void scan_settings_init(scan_settings *s)
@@ -192,6 +197,9 @@ int scan_db_load(const scan_settings *s, const char *tmpdir, scan_db **out, char
         (e = cl_engine_set_num(db->engine, CL_ENGINE_MAX_RECURSION, s->max_recursion)) ||
         (e = cl_engine_set_num(db->engine, CL_ENGINE_MAX_FILES, s->max_files)) ||
         (e = cl_engine_set_num(db->engine, CL_ENGINE_MAX_SCANTIME, s->max_scan_time_ms)) ||
+        /* its cache of clean files ignores the scan options: bytes found
+         * clean without the archive parsers would be clean with them too */
+        (e = cl_engine_set_num(db->engine, CL_ENGINE_DISABLE_CACHE, 1)) ||
         (tmpdir && (e = cl_engine_set_str(db->engine, CL_ENGINE_TMPDIR, tmpdir)))) {
         *why = scan_why("libclamav setting refused: %s", cl_strerror(e));
         goto fail;
@@ -353,8 +361,12 @@ int scan_reload_if_changed(const scan_settings *s, const char *tmpdir, char **wh
     int moved = s->av != SCAN_AV_CLAMD && cur &&
                 ((cur->tmpdir == NULL) != (tmpdir == NULL) ||
                  (tmpdir && strcmp(cur->tmpdir, tmpdir) != 0));
+    /* libclamav keeps memory across scans (its cache, and a little its
+     * parsers leak): a fresh engine after so many scans returns what the
+     * engine holds, as a signature update does */
+    int worn = cur && !cur->clamd && atomic_load(&cur->scans) >= atomic_load(&scan_recycle_at);
     if (!cur || !want || (cur->clamd != NULL) != (s->av == SCAN_AV_CLAMD) ||
-        strcmp(cur->path, want) != 0 || moved || scan_db_changed(cur, s)) {
+        strcmp(cur->path, want) != 0 || moved || worn || scan_db_changed(cur, s)) {
         scan_db *db;
         if (scan_db_load(s, tmpdir, &db, why) == 0) {
             scan_install(db);
@@ -434,12 +446,44 @@ void scan_watch_stop(void)
     scan_watch.running = 0;
 }
 
-/* scan_options - every parser, and the heuristics that keep limits from meaning clean */
-static void scan_options(struct cl_scan_options *o)
+/* scan_set_recycle - scans after which an engine is built afresh */
+void scan_set_recycle(unsigned long scans)
+{
+    atomic_store(&scan_recycle_at, scans ? scans : LIMITS_SCAN_RECYCLE);
+}
+
+/* scan_work_reset - zero this thread's counters */
+void scan_work_reset(void)
+{
+    memset(&scan_counted, 0, sizeof(scan_counted));
+}
+
+/* scan_work_get - this thread's counters */
+void scan_work_get(scan_work *w)
+{
+    *w = scan_counted;
+}
+
+/* scan_count - one libclamav call over len bytes with db */
+static void scan_count(const scan_db *db, scan_depth d, unsigned long long len)
+{
+    /* the engine is shared and otherwise immutable: only its counter moves */
+    atomic_fetch_add(&((scan_db *)db)->scans, 1);
+    scan_counted.calls++;
+    scan_counted.deep_calls += d == SCAN_DEEP;
+    scan_counted.bytes_in += len;
+}
+
+/*
+ * scan_options - every parser (but the archive ones when the engine opens
+ * the archives itself), and the heuristics that keep limits from meaning
+ * clean
+ */
+static void scan_options(struct cl_scan_options *o, scan_depth d)
 {
     memset(o, 0, sizeof(*o));
     o->general = CL_SCAN_GENERAL_HEURISTICS;
-    o->parse = ~0u;
+    o->parse = d == SCAN_NO_ARCHIVES ? ~(unsigned)CL_SCAN_PARSE_ARCHIVE : ~0u;
     o->heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX | CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE |
                    CL_SCAN_HEURISTIC_ENCRYPTED_DOC | CL_SCAN_HEURISTIC_MACROS;
 }
@@ -490,7 +534,7 @@ static void scan_checked(cl_error_t e, const char *virname, scan_result *r)
 }
 
 /* scan_fd - scan a whole file */
-void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r)
+void scan_fd(const scan_db *db, int fd, const char *label, scan_depth d, scan_result *r)
 {
     struct cl_scan_options o;
     const char *virname = NULL;
@@ -506,20 +550,22 @@ void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r)
         scan_clamd_fd(db->clamd, LIMITS_SCAN_MAX_TIME_MAX, fd, r);
         return;
     }
-    scan_options(&o);
-    if (lseek(fd, 0, SEEK_SET) < 0) {
+    scan_options(&o, d);
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size < 0 || lseek(fd, 0, SEEK_SET) < 0) {
         scan_outcome(CL_ESEEK, NULL, r);
         return;
     }
     /* virname is set by the call: read it only afterwards. */
     scan_lasterr[0] = 0;
     cl_error_t e = cl_scandesc_callback(fd, label, &virname, &scanned, db->engine, &o, NULL);
+    scan_count(db, d, (unsigned long long)size);
     scan_checked(e, virname, r);
 }
 
 /* scan_buf - scan bytes in memory */
 void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
-              scan_result *r)
+              scan_depth d, scan_result *r)
 {
     struct cl_scan_options o;
     const char *virname = NULL;
@@ -539,7 +585,7 @@ void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
         scan_clamd_buf(db->clamd, LIMITS_SCAN_MAX_TIME_MAX, buf, len, r);
         return;
     }
-    scan_options(&o);
+    scan_options(&o, d);
     cl_fmap_t *map = cl_fmap_open_memory(buf, len);
     if (!map) {
         scan_outcome(CL_EMEM, NULL, r);
@@ -547,6 +593,7 @@ void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
     }
     scan_lasterr[0] = 0;
     cl_error_t e = cl_scanmap_callback(map, label, &virname, &scanned, db->engine, &o, NULL);
+    scan_count(db, d, len);
     scan_checked(e, virname, r);
     cl_fmap_close(map);
 }

@@ -122,11 +122,16 @@ void scan_install(scan_db *db);
 
 /*
  * scan_reload_if_changed - build and install a new engine when there is
- * none or the database files changed. Returns 1 when a new engine was
- * installed, 0 when nothing changed, -1 on failure (the old engine stays;
- * *why says why, malloc'ed).
+ * none, the database files changed, or the engine has made
+ * LIMITS_SCAN_RECYCLE scans (libclamav's memory is returned with it;
+ * scan_set_recycle changes the count).
+ * Returns 1 when a new engine was installed, 0 when nothing changed, -1
+ * on failure (the old engine stays; *why says why, malloc'ed).
  */
 int scan_reload_if_changed(const scan_settings *s, const char *tmpdir, char **why);
+
+/* scan_set_recycle - recycle after this many scans instead (0: the default) */
+void scan_set_recycle(unsigned long scans);
 
 /*
  * scan_watch_start - a thread that calls scan_reload_if_changed every
@@ -136,12 +141,42 @@ int scan_reload_if_changed(const scan_settings *s, const char *tmpdir, char **wh
 int scan_watch_start(const scan_settings *s, const char *tmpdir, unsigned interval_s);
 void scan_watch_stop(void);
 
+/*
+ * How deep libclamav reads. SCAN_DEEP: every parser, archives included.
+ * SCAN_NO_ARCHIVES: every parser but the archive ones, for content whose
+ * archive layers the engine opens itself (each member is then scanned on
+ * its own) or that reaches the engine's own archive limits (and is
+ * removed): libclamav must not unpack the same nesting again at every
+ * level, which made the work per mail grow with the square of the depth.
+ */
+typedef enum {
+    SCAN_DEEP = 0,
+    SCAN_NO_ARCHIVES
+} scan_depth;
+
 /* scan_fd - scan the whole file fd (read from offset 0) */
-void scan_fd(const scan_db *db, int fd, const char *label, scan_result *r);
+void scan_fd(const scan_db *db, int fd, const char *label, scan_depth d, scan_result *r);
 
 /* scan_buf - scan len bytes in memory */
 void scan_buf(const scan_db *db, const void *buf, size_t len, const char *label,
-              scan_result *r);
+              scan_depth d, scan_result *r);
+
+/*
+ * What this thread has asked of libclamav since scan_work_reset: calls,
+ * those with archive parsing, and bytes handed to it. For tests and the
+ * bench, which bound the work of a mail by the engine's own limits.
+ */
+typedef struct scan_work {
+    unsigned long long calls;
+    unsigned long long deep_calls;	/* with archive parsing */
+    unsigned long long bytes_in;
+} scan_work;
+
+/* scan_work_reset - zero this thread's counters */
+void scan_work_reset(void);
+
+/* scan_work_get - this thread's counters */
+void scan_work_get(scan_work *w);
 
 /* scan_verdict_name - "clean", "virus", "suspicious", "error" */
 const char *scan_verdict_name(scan_verdict v);

@@ -7,7 +7,9 @@
 #	For each tests/milter/t-NAME.lua: a private directory with spool,
 #	pid file and log; a config made of t-NAME.conf (if any) plus those
 #	runtime settings and a loopback port; mugai-milter started in the
-#	foreground (t-tempfail runs FAULT_MILTER with MUGAI_FAULT=tempfail);
+#	foreground (t-tempfail runs FAULT_MILTER with MUGAI_FAULT=tempfail,
+#	t-stuck with an engine that hangs: 4xx in time, then the daemon
+#	exits 70 for its supervisor);
 #	miltertest runs the script; the milter is stopped and its spool
 #	must be empty. Each run has a private vault and a copy of the test
 #	signatures (the milter's user may not reach the source tree); after
@@ -62,6 +64,7 @@ for t in ${MT_ONLY:-"$DIR"/t-*.lua}; do
     bin=$MILTER
     fault=
     [ "$name" = t-tempfail ] && { bin=$FAULT; fault=tempfail; }
+    [ "$name" = t-stuck ] && { bin=$FAULT; fault=slow:600000; }
     MUGAI_FAULT=$fault "$bin" -f -c "$tmp/mugai.conf" 2>"$tmp/stderr" &
     pid=$!
     [ -z "$fault" ] && unset MUGAI_FAULT
@@ -69,6 +72,19 @@ for t in ${MT_ONLY:-"$DIR"/t-*.lua}; do
         result=ok
     else
         result=FAIL
+    fi
+    # t-stuck: the daemon leaves by itself, for its supervisor to restart it
+    if [ "$name" = t-stuck ] && [ "$result" = ok ]; then
+        n=0
+        while [ $n -lt 100 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+        if kill -0 "$pid" 2>/dev/null; then
+            result="FAIL (still running with a stuck engine)"
+        else
+            wait "$pid"; rc=$?
+            [ "$rc" = 70 ] && grep -q "ENGINE STUCK" "$tmp/milter.log" \
+                || result="FAIL (exit $rc, expected 70 and ENGINE STUCK)"
+        fi
+        # a stuck engine holds its spool copy until the exit; then it is gone
     fi
     kill -TERM "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null

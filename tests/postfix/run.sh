@@ -34,7 +34,10 @@
 #	               flush, every mail arrives once, sanitized. A full (or
 #	               unwritable) spool, a config that cannot be read at
 #	               start, and one that cannot be read at reload: tempfail
-#	               or the old config, never unsanitized acceptance.
+#	               or the old config, never unsanitized acceptance. An
+#	               engine that hangs (slow:600000, max_message_time 2s):
+#	               4xx within 2s + margin, nothing delivered, the daemon
+#	               exits (ENGINE STUCK) after an overrun or at 4 stuck.
 #	Every wait has a timeout; everything started is stopped on exit;
 #	concurrent runs, from any tree, wait for each other (a lock in /tmp).
 set -u
@@ -279,6 +282,76 @@ phase_faults() {
     [ "$(python3 tests/postfix/maildir_check.py count "$MAILDIR")" = 2 ] \
         || bad "faults: unexpected mails after the config faults"
     say "faults: unreadable config: refused at reload (old config kept), at start no milter and 4xx"
+    phase_stuck
+}
+
+# milter_gone PID SECONDS - 0 once PID has exited (or is a zombie), else 1
+milter_gone() {
+    n=0
+    while [ $n -lt $(($2 * 5)) ]; do
+        kill -0 "$1" 2>/dev/null && ! grep -q ') Z' "/proc/$1/stat" 2>/dev/null || return 0
+        sleep 0.2; n=$((n + 1))
+    done
+    return 1
+}
+
+# restart_milter - stop the milter, then start the gateway with the
+# current config (and fault file)
+restart_milter() {
+    pid=$(milter_pid)
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && milter_gone "$pid" 10
+    rm -f "$T/run/mugai-milter.pid"
+    sh tools/gateway.sh start >/dev/null || bad "faults: restart failed"
+}
+
+# phase_stuck - an engine that hangs far beyond max_message_time (2s):
+# Postfix has a 4xx within the budget and the margin (2s), nothing is
+# delivered, and the daemon exits for its supervisor once the stuck engine
+# has overrun as long again, or at once when 4 are stuck
+phase_stuck() {
+    clear_maildir
+    conf -e 's/^max_message_time = .*/max_message_time = 2s/'
+    echo slow:600000 > "$MUGAI_FAULT_FILE"
+    restart_milter
+    pid=$(milter_pid)
+    start=$(date +%s)
+    code=$(python3 tests/postfix/send.py 10225 stuck@lgwan.test 0 1 | cut -d' ' -f2)
+    secs=$(( $(date +%s) - start ))
+    case $code in 4*) ;; *) bad "faults: stuck engine answered $code, expected 4xx" ;; esac
+    [ "$secs" -le 6 ] || bad "faults: stuck engine: answer after ${secs}s, expected within 2s + 2s"
+    milter_gone "$pid" 15 || bad "faults: the daemon stays with a stuck engine"
+    grep -q "ENGINE STUCK.*as long again" "$T/log/mugai-milter.log" \
+        || bad "faults: no ENGINE STUCK line for the overrun"
+    # meanwhile Postfix tempfails on its own (milter_default_action)
+    code=$(python3 tests/postfix/send.py 10225 stuck@lgwan.test 1 1 | cut -d' ' -f2)
+    case $code in 4*) ;; *) bad "faults: without the milter: $code, expected 4xx" ;; esac
+
+    restart_milter
+    pid=$(milter_pid)
+    for k in 2 3 4 5; do
+        python3 tests/postfix/send.py 10225 stuck@lgwan.test $k 1 > "$T/stuck$k" &
+    done
+    wait
+    for k in 2 3 4 5; do
+        code=$(cut -d' ' -f2 "$T/stuck$k")
+        case $code in 4*) ;; *) bad "faults: stuck engine $k answered $code, expected 4xx" ;; esac
+    done
+    milter_gone "$pid" 5 || bad "faults: the daemon stays with 4 stuck engines"
+    grep -q "ENGINE STUCK.*too many" "$T/log/mugai-milter.log" \
+        || bad "faults: no ENGINE STUCK line for 4 stuck engines"
+
+    : > "$MUGAI_FAULT_FILE"
+    conf
+    restart_milter
+    code=$(python3 tests/postfix/send.py 10225 after@lgwan.test 0 1 | cut -d' ' -f2)
+    [ "$code" = 250 ] || bad "faults: after the restart: $code"
+    wait_count 1 30
+    if [ "$(python3 tests/postfix/maildir_check.py count "$MAILDIR")" = 1 ] \
+        && python3 tests/postfix/maildir_check.py numbered "$MAILDIR" after@lgwan.test 1 >/dev/null 2>&1; then
+        say "faults: stuck engine: 4xx within ${secs}s, daemon exited for a restart (overrun, 4 at once), nothing delivered"
+    else
+        bad "faults: stuck engine: a stuck mail was delivered, or the one after it was not"
+    fi
 }
 
 # one run at a time: the ports and $T are shared

@@ -41,19 +41,19 @@ static void test_buffers(void **state)
 {
     scantest *t = *state;
     scan_result r;
-    scan_buf(t->db, eicar(), strlen(eicar()), "eicar", &r);
+    scan_buf(t->db, eicar(), strlen(eicar()), "eicar", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     if (!strstr(r.name, "Mugai.Test.EICAR"))
         fail_msg("EICAR found as %s", r.name);
     const char *m = "some text MUGAI-TEST-MALWARE-MARKER more text";
-    scan_buf(t->db, m, strlen(m), "marker", &r);
+    scan_buf(t->db, m, strlen(m), "marker", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     assert_non_null(strstr(r.name, "Mugai.Test.Marker"));
-    scan_buf(t->db, "hello", 5, "clean", &r);
+    scan_buf(t->db, "hello", 5, "clean", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_CLEAN);
-    scan_buf(t->db, "", 0, "empty", &r);
+    scan_buf(t->db, "", 0, "empty", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_CLEAN);
-    scan_buf(NULL, "x", 1, "none", &r);
+    scan_buf(NULL, "x", 1, "none", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_ERROR);
     assert_string_equal(scan_verdict_name(SCAN_SUSPICIOUS), "suspicious");
 }
@@ -181,10 +181,10 @@ static void test_reload_swap(void **state)
     assert_true(cur != old);
     /* A scan in flight on the old engine still works after the swap. */
     scan_result r;
-    scan_buf(old, eicar(), strlen(eicar()), "old", &r);
+    scan_buf(old, eicar(), strlen(eicar()), "old", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     scan_db_unref(old);
-    scan_buf(cur, eicar(), strlen(eicar()), "new", &r);
+    scan_buf(cur, eicar(), strlen(eicar()), "new", SCAN_DEEP, &r);
     assert_int_equal(r.verdict, SCAN_VIRUS);
     scan_db_unref(cur);
     /* The engine uses the current one when the settings name none. */
@@ -194,6 +194,33 @@ static void test_reload_swap(void **state)
     engine_result_free(&res);
     scan_install(NULL);
     assert_null(scan_current());
+    remove_sigs(dir);
+}
+
+/* test_recycle - after so many scans (LIMITS_SCAN_RECYCLE; 40 here) the engine is built afresh */
+static void test_recycle(void **state)
+{
+    scantest *t = *state;
+    char dir[80], *why = NULL;
+    scan_settings s = private_db(t, dir, sizeof(dir));
+    scan_set_recycle(40);
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 1);
+    scan_db *old = scan_current();
+    scan_result r;
+    for (unsigned i = 0; i + 1 < 40; i++)
+        scan_buf(old, "x", 1, "x", SCAN_NO_ARCHIVES, &r);
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 0);
+    scan_buf(old, eicar(), strlen(eicar()), "last", SCAN_DEEP, &r);
+    assert_int_equal(r.verdict, SCAN_VIRUS);
+    assert_int_equal(scan_reload_if_changed(&s, t->spool, &why), 1);
+    scan_db *cur = scan_current();
+    assert_true(cur != old);
+    scan_buf(cur, eicar(), strlen(eicar()), "new", SCAN_DEEP, &r);
+    assert_int_equal(r.verdict, SCAN_VIRUS);
+    scan_db_unref(cur);
+    scan_db_unref(old);
+    scan_set_recycle(0);
+    scan_install(NULL);
     remove_sigs(dir);
 }
 
@@ -375,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_no_database),
         cmocka_unit_test(test_stale_database),
         cmocka_unit_test(test_reload_swap),
+        cmocka_unit_test(test_recycle),
         cmocka_unit_test(test_temp_dir),
         cmocka_unit_test(test_eicar_everywhere),
         cmocka_unit_test(test_virus_in_member_named),
