@@ -52,6 +52,18 @@ static const char *request_group(const vault *v, unsigned role)
     return *v->cfg.requester_group ? v->cfg.requester_group : v->cfg.group;
 }
 
+/* request_no_role - why v->who lacks role, into why */
+static void request_no_role(const vault *v, unsigned role, char *why, size_t len)
+{
+    const char *what = role == IDENTITY_ROLE_APPROVE ? "decide on releases" : "ask for releases";
+    if (v->who.service)
+        snprintf(why, len, "%s is the vault's owner account, not a person: it may not %s; "
+                 "run the command through sudo as yourself", v->who.name, what);
+    else
+        snprintf(why, len, "%s may not %s (not a member of %s)", v->who.name, what,
+                 request_group(v, role));
+}
+
 /* request_commit - append the record of an open transaction, then commit
  *	it; on any failure roll back (and say so in the chain if the record
  *	went in). 0 or a VAULT_E* code. */
@@ -114,8 +126,7 @@ int request_create(vault *v, const char *id, const char *reason, long long *rid)
     identity_describe(&v->who, who, sizeof(who));
     snprintf(detail, sizeof(detail), "requester=%s", who);
     if (!(v->who.roles & IDENTITY_ROLE_REQUEST)) {
-        snprintf(why, sizeof(why), "%s may not ask for releases (not a member of %s)",
-                 v->who.name, request_group(v, IDENTITY_ROLE_REQUEST));
+        request_no_role(v, IDENTITY_ROLE_REQUEST, why, sizeof(why));
         code = VAULT_EPERM;
     } else if (request_blank(reason)) {
         snprintf(why, sizeof(why), "a request needs a --reason");
@@ -304,8 +315,7 @@ int request_decide(vault *v, const char *ref, int approve, const char *reason,
     strbuf_printf(&b, "request=%lld decision=%s requester=%s approver=%s virus=%s",
                   r.rid, action, req, me, it.virus && *it.virus ? it.virus : "-");
     if (!(v->who.roles & IDENTITY_ROLE_APPROVE)) {
-        snprintf(why, sizeof(why), "%s may not decide on releases (not a member of %s)",
-                 v->who.name, request_group(v, IDENTITY_ROLE_APPROVE));
+        request_no_role(v, IDENTITY_ROLE_APPROVE, why, sizeof(why));
         code = VAULT_EPERM;
     } else if (strcmp(r.state, "pending") != 0) {
         snprintf(why, sizeof(why), "request %lld is %s already", r.rid, r.state);
