@@ -47,6 +47,16 @@ static int quarantine_usage(void)
     return CLI_EXIT_USAGE;
 }
 
+/* quarantine_reason_bad - 1 (said on stderr) when a --reason is not one line */
+static int quarantine_reason_bad(const char *reason)
+{
+    if (!request_reason_bad(reason))
+        return 0;
+    fputs("mugai: --reason must be one line of text: no newline, tab or other control "
+          "character\n", stderr);
+    return 1;
+}
+
 /* quarantine_exit - exit status for a VAULT_E* code */
 static int quarantine_exit(int rc)
 {
@@ -289,6 +299,8 @@ static int quarantine_request(vault *v, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         if (c != 'm')
             return quarantine_usage();
+        if (quarantine_reason_bad(optarg))
+            return CLI_EXIT_USAGE;
         reason = optarg;
     }
     if (optind + 1 != argc)
@@ -364,7 +376,11 @@ static int quarantine_decide(vault *v, int approve, int argc, char **argv)
     int confirm = 0, c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
-        case 'm': reason = optarg; break;
+        case 'm':
+            if (quarantine_reason_bad(optarg))
+                return CLI_EXIT_USAGE;
+            reason = optarg;
+            break;
         case 'V': if (!approve) return quarantine_usage(); confirm = 1; break;
         default: return quarantine_usage();
         }
@@ -410,7 +426,11 @@ static int quarantine_purge(vault *v, int argc, char **argv)
             if ((o.older_than = quarantine_duration(optarg)) <= 0)
                 return quarantine_usage();
             break;
-        case 'm': o.reason = optarg; break;
+        case 'm':
+            if (quarantine_reason_bad(optarg))
+                return CLI_EXIT_USAGE;
+            o.reason = optarg;
+            break;
         case 'n': o.dry_run = 1; break;
         default: return quarantine_usage();
         }

@@ -38,6 +38,15 @@ static int request_blank(const char *s)
     return !s || !*s;
 }
 
+/* request_reason_bad - a control character in reason (request.h) */
+int request_reason_bad(const char *reason)
+{
+    for (const unsigned char *p = (const unsigned char *)reason; p && *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return 1;
+    return 0;
+}
+
 /* request_kind - "system" or "console" */
 static const char *request_kind(const vault_identity *who)
 {
@@ -132,6 +141,8 @@ int request_create(vault *v, const char *id, const char *reason, long long *rid)
         snprintf(why, sizeof(why), "a request needs a --reason");
     } else if (strlen(reason) > RELEASE_REASON_MAX) {
         snprintf(why, sizeof(why), "reason too long (at most %d octets)", RELEASE_REASON_MAX);
+    } else if (request_reason_bad(reason)) {
+        snprintf(why, sizeof(why), "the reason holds control characters (one line of text)");
     } else if (it.nrcpts == 0) {
         snprintf(why, sizeof(why), "%s has no recipient to release to", it.id);
     }
@@ -324,6 +335,8 @@ int request_decide(vault *v, const char *ref, int approve, const char *reason,
                  "decide on it", r.rid, req, request_group(v, IDENTITY_ROLE_APPROVE));
     } else if (reason && strlen(reason) > RELEASE_REASON_MAX) {
         snprintf(why, sizeof(why), "reason too long (at most %d octets)", RELEASE_REASON_MAX);
+    } else if (request_reason_bad(reason)) {
+        snprintf(why, sizeof(why), "the reason holds control characters (one line of text)");
     } else if (approve && it.virus && *it.virus && (!confirm_virus || !reason)) {
         snprintf(why, sizeof(why), "%s contains the virus %s: approving its release needs "
                  "--confirm-virus and your own --reason", it.id, it.virus);

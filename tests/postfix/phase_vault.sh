@@ -123,6 +123,18 @@ phase_vault_people() {
     [ "$(runuser -u "$owner" -- sqlite3 "$T/vault/index.sqlite" \
         "SELECT state FROM requests WHERE rid = $rb")" = pending ] \
         || bad "vault: the vault's owner decided request $rb"
+    # a reason is one line: a newline would forge a line of the request list
+    nl='forged
+999  20990101-FORGED00  2099-01-01 00:00:00  approved  mugaitest-bob'
+    for r in "$nl" "$(printf 'esc\033[2J')" "$(printf 'tab\there')"; do
+        as mugaitest-alice quarantine -c "$MUGAI_CONF" request "$aid" --reason "$r" > "$T/out" 2>&1
+        [ $? = 64 ] || bad "vault: a reason with a control character was taken: $(cat "$T/out")"
+        grep -q "one line of text" "$T/out" || bad "vault: control reason: $(cat "$T/out")"
+    done
+    as mugaitest-bob quarantine -c "$MUGAI_CONF" deny "$rb" --reason "$nl" > "$T/out" 2>&1
+    [ $? = 64 ] || bad "vault: a decision reason with a newline was taken: $(cat "$T/out")"
+    as mugaitest-alice quarantine -c "$MUGAI_CONF" requests --all > "$T/out" 2>&1
+    grep -q FORGED "$T/out" && bad "vault: a forged line in the request list"
     # neither eve nor alice (no approver) may decide
     as mugaitest-eve quarantine -c "$MUGAI_CONF" deny "$rb" > "$T/out" 2>&1
     [ $? = 77 ] || bad "vault: eve could decide on a request: $(cat "$T/out")"

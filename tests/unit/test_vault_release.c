@@ -492,7 +492,9 @@ static int tls_case(tv_fixture *f, int mode, const char *host, const char *cert,
     assert_int_equal(tv_store(f, msg, "a@example.com", "b@example.jp", "quarantine", NULL, 0, id), 0);
     ls_start(&l, mode);
     rl_reopen_tls(f, host, l.port, 2000, cert, key);
-    release_request rq = { .id = id, .requester = "tanaka", .approver = "suzuki", .reason = "x" };
+    rl_people();
+    release_request rq = { .id = id, .request = 3, .requester = &tanaka, .approver = &suzuki,
+                           .reason = "x" };
     int rc = release_run(f->v, &rq, reply, sizeof(reply));
     ls_stop(&l);
     ls_free(&l);

@@ -100,6 +100,18 @@ static void test_identity_rules(void **state)
     assert_int_equal(identity_sudo_caller(&su), 0);
     unsetenv("SUDO_UID");
     unsetenv("SUDO_USER");
+    /* root is never a service identity; the owner (not root) run directly is */
+    assert_int_equal(sys.service, getuid() != 0);
+    identity_from_system(&sys, 4242);
+    assert_int_equal(sys.service, 0);
+    /* a service identity has no role, not even as root */
+    sys.uid = 0;
+    sys.service = 1;
+    identity_roles(&sys, "no-such-group-mugai", "no-such-group-mugai");
+    assert_int_equal(sys.roles, 0);
+    sys.service = 0;
+    identity_roles(&sys, "no-such-group-mugai", "no-such-group-mugai");
+    assert_int_equal(sys.roles, IDENTITY_ROLE_REQUEST | IDENTITY_ROLE_APPROVE);
 
     /* groups: root is in every group; an unknown group has no member */
     assert_int_equal(identity_member(0, "no-such-group-mugai"), 1);
@@ -131,22 +143,34 @@ static void test_request_and_decide(void **state)
     assert_true(strstr(vault_error(eve), "may not ask") != NULL);
     /* a request needs a reason */
     assert_int_equal(request_create(alice, id, "  ", &rid), VAULT_EREFUSED);
+    /* a reason is one line: no control character that could forge a line */
+    static const char *const bad[] = { "ok\n1  forged  approved", "ok\rx", "tab\there",
+                                       "\x1b[2Jclear", "del\x7f", "nel\xc2\x85x" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_true(request_reason_bad(bad[i]));
+        assert_int_equal(request_create(alice, id, bad[i], &rid), VAULT_EREFUSED);
+        assert_true(strstr(vault_error(alice), "control characters") != NULL);
+    }
+    assert_false(request_reason_bad("入札のため必要 (é)"));
     assert_int_equal(request_create(alice, id, "needed for the tender", &rid), 0);
     assert_true(rid > 0);
     assert_int_equal(request_decide(eve, id, 1, "ok", 0, &rid2, reply, sizeof(reply)),
                      VAULT_EPERM);
+    assert_int_equal(request_decide(bob, id, 0, "no\nforged", 0, &rid2, reply, sizeof(reply)),
+                     VAULT_EREFUSED);
+    assert_true(strstr(vault_error(bob), "control characters") != NULL);
     /* the requester cannot approve, under another name either */
     assert_int_equal(request_decide(alice2, id, 1, "ok", 0, &rid2, reply, sizeof(reply)),
                      VAULT_EREFUSED);
     assert_true(strstr(vault_error(alice2), "was made by console:alice (uid 1001)") != NULL);
     assert_true(tv_file_contains(f->audit, "\"action\":\"decision-refused\""));
-    /* another person approves; the release runs (and fails: nothing listens) */
+    /* another person approves; the release runs (and fails: no TLS credentials here) */
     char ref[32];
     snprintf(ref, sizeof(ref), "%lld", rid);
     assert_int_equal(request_decide(bob, ref, 1, "checked", 0, &rid2, reply, sizeof(reply)),
                      VAULT_EFAIL);
     assert_int_equal(rid2, rid);
-    assert_true(strstr(vault_error(bob), "cannot connect") != NULL);
+    assert_true(strstr(vault_error(bob), "not released") != NULL);
     /* decided once only */
     assert_int_equal(request_decide(bob, ref, 0, "no", 0, &rid2, reply, sizeof(reply)),
                      VAULT_EREFUSED);
