@@ -223,10 +223,10 @@ static int vault_audit_path(vault *v, char *err, size_t errlen)
 /*
  * vault_key_load - read the audit key LOG.key (0600, the owner's; beside
  *	the chain it authenticates, so vaults that share a log share its
- *	key), or create it when missing; 1 when created, 0 when read, or a
- *	VAULT_E* code
+ *	key), or create it when missing unless create is 0 (then has_key
+ *	stays 0); 1 when created, 0 when read or missing, or a VAULT_E* code
  */
-static int vault_key_load(vault *v, char *err, size_t errlen)
+static int vault_key_load(vault *v, int create, char *err, size_t errlen)
 {
     if (strlen(v->audit_path) + 5 > sizeof(v->keypath)) {
         snprintf(err, errlen, "audit log path %s too long", v->audit_path);
@@ -254,6 +254,8 @@ static int vault_key_load(vault *v, char *err, size_t errlen)
             snprintf(err, errlen, "audit key %s: %s", v->keypath, strerror(errno));
             return VAULT_EPERM;
         }
+        if (!create)
+            return 0;
         fd = open(v->keypath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 && errno == EEXIST)
             continue;	/* another process was first */
@@ -368,7 +370,7 @@ int vault_open(const vault_config *c, int flags, vault **out, char *err, size_t 
                    c->approver_group);
     snprintf(v->actor, sizeof(v->actor), "%s", v->who.name);
     v->uid = v->who.uid;
-    int created = vault_key_load(v, err, errlen);
+    int created = vault_key_load(v, !(flags & VAULT_OPEN_VERIFY), err, errlen);
     if (created < 0) {
         rc = created;
         goto fail_db;

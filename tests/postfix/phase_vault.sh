@@ -215,7 +215,31 @@ phase_vault_evidence() {
     grep -q "not authenticated" "$T/verify" || bad "vault: rewritten chain: $(cat "$T/verify")"
     cp -p "$T/audit.keep" "$alog"; cp -p "$T/audit.head.keep" "$alog.head"
     av || bad "vault: the restored chain does not verify: $(cat "$T/verify")"
-    say "vault: deleted releases rows, a cleared virus flag and a chain rewritten without the key are found"
+    # the key deleted: verify makes no new one, and fails
+    key=$alog.key
+    mv "$key" "$T/audit.key.keep"
+    av && bad "vault: audit verify passed without the audit key"
+    grep -q "audit key .* is missing" "$T/verify" || bad "vault: no key: $(cat "$T/verify")"
+    [ -e "$key" ] && bad "vault: audit verify created an audit key"
+    # another open makes a new key: a second audit-key record, found
+    "$cli" quarantine -c "$MUGAI_CONF" list > /dev/null 2>&1
+    [ -e "$key" ] || bad "vault: opening the vault made no new audit key"
+    av && bad "vault: a replaced audit key went unnoticed"
+    grep -q "second audit key" "$T/verify" || bad "vault: new key: $(cat "$T/verify")"
+    rm -f "$key"; mv "$T/audit.key.keep" "$key"
+    cp -p "$T/audit.keep" "$alog"; cp -p "$T/audit.head.keep" "$alog.head"
+    av || bad "vault: the restored key does not verify: $(cat "$T/verify")"
+    # an index that cannot be opened (mode 0640) fails verify for the owner and root
+    chmod 0640 "$db"
+    av; r1=$?
+    "$cli" audit -c "$MUGAI_CONF" verify > "$T/verify.root" 2>&1; r2=$?
+    chmod 0600 "$db"
+    [ "$r1" = 1 ] && grep -q "cannot be checked" "$T/verify" \
+        || bad "vault: verify (owner) with an index it cannot open: $r1 $(cat "$T/verify")"
+    [ "$r2" = 1 ] && grep -q "cannot be checked" "$T/verify.root" \
+        || bad "vault: verify (root) with an index it cannot open: $r2 $(cat "$T/verify.root")"
+    av || bad "vault: the restored index mode does not verify: $(cat "$T/verify")"
+    say "vault: deleted releases rows, a cleared virus flag, a chain rewritten without the key, a deleted or replaced key and an index verify cannot open are found"
 }
 
 # reply - send file $2 to $1@lgwan.test as it is; print "CODE TEXT" of the end of data
