@@ -58,6 +58,7 @@
 #define VAULT_ID_SIZE		18	/* "YYYYMMDD-XXXXXXXX" + NUL */
 #define VAULT_ERR_SIZE		512	/* one error line */
 #define VAULT_PATH_SIZE		4096
+#define VAULT_GROUP_SIZE	256	/* a group name recorded in the index */
 #define VAULT_FIELD_MAX		2048	/* sender, subject, ... kept in the index */
 #define VAULT_RCPTS_MAX		1000	/* recipients kept per item */
 #define VAULT_ID_TRIES		8	/* new random IDs tried on a collision */

@@ -184,6 +184,11 @@ phase_vault_people() {
     as mugaitest-alice quarantine -c "$T/alice.conf" list > "$T/out" 2>&1 \
         || bad "vault: list with a root-owned config failed: $(cat "$T/out")"
     [ -e "$T/alice-audit.log" ] && bad "vault: a config moved the audit log"
+    # nor makes alice an approver: the groups are the ones the vault recorded
+    sed -i "s|^approver_group = .*|approver_group = $vgroup|" "$T/alice.conf"
+    as mugaitest-alice quarantine -c "$T/alice.conf" deny "$rb" > "$T/out" 2>&1
+    [ $? = 77 ] || bad "vault: a root-owned config made alice an approver: $(cat "$T/out")"
+    grep -q "not a member of $VAULT_APPROVERS" "$T/out" || bad "vault: alice's groups: $(cat "$T/out")"
     [ "$(wc -l < "$alog")" -gt "$before" ] || bad "vault: the audit log did not grow"
     say "vault: requester cannot approve, outsiders refused, --audit-log/-c/--vault-dir side doors closed"
 }

@@ -316,6 +316,27 @@ static void test_audit_log_recorded(void **state)
     assert_int_equal(st.st_size, AUDIT_KEY_SIZE);
 }
 
+/* The groups are recorded by the first open as the log is: a later
+ * configuration naming others changes no role. */
+static void test_groups_recorded(void **state)
+{
+    tv_fixture *f = *state;
+    char err[VAULT_ERR_SIZE], req[VAULT_GROUP_SIZE], appr[VAULT_GROUP_SIZE];
+    snprintf(req, sizeof(req), "%s", vault_config_of(f->v)->requester_group);
+    snprintf(appr, sizeof(appr), "%s", vault_config_of(f->v)->approver_group);
+    assert_true(req[0] && appr[0]);
+    vault_close(f->v);
+    f->cfg.requester_group = "mugai-test-other-requesters";
+    f->cfg.approver_group = "mugai-test-other-approvers";
+    assert_int_equal(vault_open(&f->cfg, 0, &f->v, err, sizeof(err)), 0);
+    assert_string_equal(vault_config_of(f->v)->requester_group, req);
+    assert_string_equal(vault_config_of(f->v)->approver_group, appr);
+    vault *w = NULL;
+    assert_int_equal(vault_open(&f->cfg, VAULT_OPEN_VERIFY, &w, err, sizeof(err)), 0);
+    assert_string_equal(vault_config_of(w)->approver_group, appr);
+    vault_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +346,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_against_chain, tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(test_purge_against_chain, tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(test_audit_log_recorded, tv_setup, tv_teardown),
+        cmocka_unit_test_setup_teardown(test_groups_recorded, tv_setup, tv_teardown),
     };
     return cmocka_run_group_tests_name("vault_request", tests, NULL, NULL);
 }
