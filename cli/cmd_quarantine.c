@@ -118,7 +118,7 @@ static void quarantine_field(const char *label, const char *value)
 {
     fputs(label, stdout);
     if (value)
-        render_safe(stdout, value, strlen(value));
+        render_line(stdout, value, strlen(value));
     fputc('\n', stdout);
 }
 
@@ -129,18 +129,18 @@ static int quarantine_list_line(const vault_item *it, void *arg)
     (void)arg;
     quarantine_stamp(it->received, when, sizeof(when));
     printf("%s  %s  %-10s  ", it->id, when, it->verdict ? it->verdict : "-");
-    render_safe(stdout, it->virus ? it->virus : "-", strlen(it->virus ? it->virus : "-"));
+    render_line(stdout, it->virus ? it->virus : "-", strlen(it->virus ? it->virus : "-"));
     printf("  %llu  <", it->size);
-    render_safe(stdout, it->sender ? it->sender : "", strlen(it->sender ? it->sender : ""));
+    render_line(stdout, it->sender ? it->sender : "", strlen(it->sender ? it->sender : ""));
     fputs("> ->", stdout);
     for (size_t i = 0; i < it->nrcpts; i++) {
         fputs(i ? ", <" : " <", stdout);
-        render_safe(stdout, it->rcpts[i], strlen(it->rcpts[i]));
+        render_line(stdout, it->rcpts[i], strlen(it->rcpts[i]));
         fputc('>', stdout);
     }
     fputs("  ", stdout);
     if (it->subject)
-        render_safe(stdout, it->subject, strlen(it->subject));
+        render_line(stdout, it->subject, strlen(it->subject));
     fputc('\n', stdout);
     return ferror(stdout) ? -1 : 0;
 }
@@ -324,17 +324,17 @@ static int quarantine_request_line(const request_info *r, void *arg)
     (void)arg;
     quarantine_stamp(r->time, when, sizeof(when));
     printf("%lld  %s  %s  %-8s  ", r->rid, r->id, when, r->state);
-    render_safe(stdout, r->requester, strlen(r->requester));
+    render_line(stdout, r->requester, strlen(r->requester));
     fputs("  virus=", stdout);
-    render_safe(stdout, r->virus ? r->virus : "-", strlen(r->virus ? r->virus : "-"));
+    render_line(stdout, r->virus ? r->virus : "-", strlen(r->virus ? r->virus : "-"));
     fputs("  reason=", stdout);
-    render_safe(stdout, r->reason ? r->reason : "", strlen(r->reason ? r->reason : ""));
+    render_line(stdout, r->reason ? r->reason : "", strlen(r->reason ? r->reason : ""));
     if (r->approver) {
         fputs("  decided by ", stdout);
-        render_safe(stdout, r->approver, strlen(r->approver));
+        render_line(stdout, r->approver, strlen(r->approver));
         if (r->decision_reason) {
             fputs(": ", stdout);
-            render_safe(stdout, r->decision_reason, strlen(r->decision_reason));
+            render_line(stdout, r->decision_reason, strlen(r->decision_reason));
         }
     }
     fputc('\n', stdout);
@@ -399,7 +399,7 @@ static int quarantine_decide(vault *v, int approve, int argc, char **argv)
         return CLI_EXIT_OK;
     }
     printf("request %lld approved by %s and released: ", rid, vault_actor(v));
-    render_safe(stdout, reply, strlen(reply));
+    render_line(stdout, reply, strlen(reply));
     fputc('\n', stdout);
     return CLI_EXIT_OK;
 }
