@@ -47,6 +47,16 @@ static int quarantine_usage(void)
     return CLI_EXIT_USAGE;
 }
 
+/* quarantine_reason_bad - 1 (said on stderr) when a --reason is not one line */
+static int quarantine_reason_bad(const char *reason)
+{
+    if (!request_reason_bad(reason))
+        return 0;
+    fputs("mugai: --reason must be one line of text: no newline, tab or other control "
+          "character\n", stderr);
+    return 1;
+}
+
 /* quarantine_exit - exit status for a VAULT_E* code */
 static int quarantine_exit(int rc)
 {
@@ -108,7 +118,7 @@ static void quarantine_field(const char *label, const char *value)
 {
     fputs(label, stdout);
     if (value)
-        render_safe(stdout, value, strlen(value));
+        render_line(stdout, value, strlen(value));
     fputc('\n', stdout);
 }
 
@@ -119,18 +129,18 @@ static int quarantine_list_line(const vault_item *it, void *arg)
     (void)arg;
     quarantine_stamp(it->received, when, sizeof(when));
     printf("%s  %s  %-10s  ", it->id, when, it->verdict ? it->verdict : "-");
-    render_safe(stdout, it->virus ? it->virus : "-", strlen(it->virus ? it->virus : "-"));
+    render_line(stdout, it->virus ? it->virus : "-", strlen(it->virus ? it->virus : "-"));
     printf("  %llu  <", it->size);
-    render_safe(stdout, it->sender ? it->sender : "", strlen(it->sender ? it->sender : ""));
+    render_line(stdout, it->sender ? it->sender : "", strlen(it->sender ? it->sender : ""));
     fputs("> ->", stdout);
     for (size_t i = 0; i < it->nrcpts; i++) {
         fputs(i ? ", <" : " <", stdout);
-        render_safe(stdout, it->rcpts[i], strlen(it->rcpts[i]));
+        render_line(stdout, it->rcpts[i], strlen(it->rcpts[i]));
         fputc('>', stdout);
     }
     fputs("  ", stdout);
     if (it->subject)
-        render_safe(stdout, it->subject, strlen(it->subject));
+        render_line(stdout, it->subject, strlen(it->subject));
     fputc('\n', stdout);
     return ferror(stdout) ? -1 : 0;
 }
@@ -289,6 +299,8 @@ static int quarantine_request(vault *v, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         if (c != 'm')
             return quarantine_usage();
+        if (quarantine_reason_bad(optarg))
+            return CLI_EXIT_USAGE;
         reason = optarg;
     }
     if (optind + 1 != argc)
@@ -312,17 +324,17 @@ static int quarantine_request_line(const request_info *r, void *arg)
     (void)arg;
     quarantine_stamp(r->time, when, sizeof(when));
     printf("%lld  %s  %s  %-8s  ", r->rid, r->id, when, r->state);
-    render_safe(stdout, r->requester, strlen(r->requester));
+    render_line(stdout, r->requester, strlen(r->requester));
     fputs("  virus=", stdout);
-    render_safe(stdout, r->virus ? r->virus : "-", strlen(r->virus ? r->virus : "-"));
+    render_line(stdout, r->virus ? r->virus : "-", strlen(r->virus ? r->virus : "-"));
     fputs("  reason=", stdout);
-    render_safe(stdout, r->reason ? r->reason : "", strlen(r->reason ? r->reason : ""));
+    render_line(stdout, r->reason ? r->reason : "", strlen(r->reason ? r->reason : ""));
     if (r->approver) {
         fputs("  decided by ", stdout);
-        render_safe(stdout, r->approver, strlen(r->approver));
+        render_line(stdout, r->approver, strlen(r->approver));
         if (r->decision_reason) {
             fputs(": ", stdout);
-            render_safe(stdout, r->decision_reason, strlen(r->decision_reason));
+            render_line(stdout, r->decision_reason, strlen(r->decision_reason));
         }
     }
     fputc('\n', stdout);
@@ -364,7 +376,11 @@ static int quarantine_decide(vault *v, int approve, int argc, char **argv)
     int confirm = 0, c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
-        case 'm': reason = optarg; break;
+        case 'm':
+            if (quarantine_reason_bad(optarg))
+                return CLI_EXIT_USAGE;
+            reason = optarg;
+            break;
         case 'V': if (!approve) return quarantine_usage(); confirm = 1; break;
         default: return quarantine_usage();
         }
@@ -383,7 +399,7 @@ static int quarantine_decide(vault *v, int approve, int argc, char **argv)
         return CLI_EXIT_OK;
     }
     printf("request %lld approved by %s and released: ", rid, vault_actor(v));
-    render_safe(stdout, reply, strlen(reply));
+    render_line(stdout, reply, strlen(reply));
     fputc('\n', stdout);
     return CLI_EXIT_OK;
 }
@@ -410,7 +426,11 @@ static int quarantine_purge(vault *v, int argc, char **argv)
             if ((o.older_than = quarantine_duration(optarg)) <= 0)
                 return quarantine_usage();
             break;
-        case 'm': o.reason = optarg; break;
+        case 'm':
+            if (quarantine_reason_bad(optarg))
+                return CLI_EXIT_USAGE;
+            o.reason = optarg;
+            break;
         case 'n': o.dry_run = 1; break;
         default: return quarantine_usage();
         }

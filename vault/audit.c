@@ -523,6 +523,18 @@ int audit_verify(const char *path, const unsigned char *key, audit_report *rep)
                             "or replaced", seq, lineno, seq - 1, seq - 1);
             break;
         }
+        /* One key per chain: a second audit-key record means the key was
+         * replaced (deleted, then made anew), and a new key could vouch
+         * for a rewritten chain. Escaped values cannot hold this text. */
+        if (strstr(line, ",\"action\":\"audit-key\"")) {
+            if (rep->key_seq) {
+                rc = audit_fail(rep, AUDIT_FORGED, lineno, seq, "record %llu (line %llu): a "
+                                "second audit key (the first is record %llu): the key was "
+                                "replaced", seq, lineno, rep->key_seq);
+                break;
+            }
+            rep->key_seq = seq;
+        }
         memcpy(last, hash, 65);
         rep->records++;
         expect++;

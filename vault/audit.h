@@ -59,6 +59,7 @@ typedef struct audit_report {
     unsigned long long line;	/* line of the first problem (1-based), 0: none */
     unsigned long long seq;	/* seq of the record concerned */
     int		authenticated;	/* the head's MAC was checked with the key */
+    unsigned long long key_seq;	/* seq of the audit-key record (the key made), 0: none */
     char	what[512];	/* one line for people */
 } audit_report;
 
@@ -86,8 +87,9 @@ int audit_append(const char *path, gid_t gid, const unsigned char *key,
 
 /*
  * audit_verify - check the whole chain and the head, and with key (or
- *	NULL) the head's MAC; 0 intact, 1 broken (rep says where and how),
- *	-1 the log cannot be read (rep->what)
+ *	NULL) the head's MAC; a second audit-key record is a break
+ *	(AUDIT_FORGED: the key was replaced). 0 intact, 1 broken (rep says
+ *	where and how), -1 the log cannot be read (rep->what)
  */
 int audit_verify(const char *path, const unsigned char *key, audit_report *rep);
 

@@ -79,6 +79,8 @@ void identity_from_system(vault_identity *id, uid_t owner)
         id->uid = su;
         id->delegated = 1;
     }
+    /* the owner run directly: whoever became it, not a person (identity.h) */
+    id->service = !id->delegated && id->uid == owner && owner != 0;
     vault_perm_user_name(id->uid, id->name, sizeof(id->name));
 }
 
@@ -135,6 +137,8 @@ void identity_roles(vault_identity *id, const char *requesters, const char *appr
     if (id->kind != IDENTITY_SYSTEM)
         return;
     id->roles = 0;
+    if (id->service)
+        return;
     if (identity_member(id->uid, requesters) == 1)
         id->roles |= IDENTITY_ROLE_REQUEST;
     if (identity_member(id->uid, approvers) == 1)

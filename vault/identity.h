@@ -17,7 +17,12 @@
  *	give itself a privileged parent), and that sudo's real uid, which
  *	the kernel keeps, is SUDO_UID. Then the identity is SUDO_UID's user. Otherwise the identity is the real
  *	user (getuid()), whatever the environment says: root run directly
- *	acts as root, and the vault's owner run directly acts as itself.
+ *	acts as root. The vault's owner (not root) run directly is an
+ *	account, not a person: anyone who can become it (a sudo killed
+ *	after the start, whose command is then a child of init; setpriv;
+ *	the gateway's own processes) would otherwise act as one more
+ *	person in the vault's group. Such an identity is marked service
+ *	and gets no role: it can neither ask for a release nor decide one.
  *
  *	Two identities are the same person when their uids are equal (for
  *	system identities always; a console account may carry the uid of
@@ -48,6 +53,7 @@ typedef struct vault_identity {
     char	name[IDENTITY_NAME_SIZE];	/* user or console account name */
     unsigned	roles;		/* IDENTITY_ROLE_*: groups (system) or the console's grant */
     int		delegated;	/* system: taken from sudo, the process runs for uid */
+    int		service;	/* system: the vault's owner, no person proven behind it */
 } vault_identity;
 
 /*
@@ -59,7 +65,8 @@ int identity_sudo_caller(uid_t *uid);
 
 /*
  * identity_from_system - the person running this process (see above);
- *	owner is the vault owner's uid. Roles are not set (identity_roles).
+ *	owner is the vault owner's uid. Roles are not set (identity_roles);
+ *	service is set for the vault's owner with no sudo caller proven.
  */
 void identity_from_system(vault_identity *id, uid_t owner);
 
@@ -80,7 +87,8 @@ int identity_member(uid_t uid, const char *group);
 /*
  * identity_roles - set the roles of a system identity from the groups:
  *	REQUEST for members of requesters, APPROVE for members of approvers
- *	(root has both). A console identity keeps its roles.
+ *	(root has both). A service identity has none. A console identity
+ *	keeps its roles.
  */
 void identity_roles(vault_identity *id, const char *requesters, const char *approvers);
 

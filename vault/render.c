@@ -38,8 +38,9 @@ static size_t render_utf8(const unsigned char *p, size_t n, unsigned *cp)
     return len;
 }
 
-/* render_safe - text with controls, bidi controls and bad bytes escaped */
-int render_safe(FILE *out, const char *s, size_t len)
+/* render_escape - text with controls (newline and tab kept unless oneline),
+ *	bidi controls and bad bytes escaped */
+static int render_escape(FILE *out, const char *s, size_t len, int oneline)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (len > 0) {
@@ -50,7 +51,8 @@ int render_safe(FILE *out, const char *s, size_t len)
             p++, len--;
             continue;
         }
-        if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
+        if ((cp < 0x20 && (oneline || (cp != '\n' && cp != '\t'))) ||
+            (cp >= 0x7f && cp <= 0x9f) ||
             (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
             (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff)
             fprintf(out, "<U+%04X>", cp);
@@ -59,6 +61,18 @@ int render_safe(FILE *out, const char *s, size_t len)
         p += l, len -= l;
     }
     return ferror(out) ? -1 : 0;
+}
+
+/* render_safe - text with controls, bidi controls and bad bytes escaped */
+int render_safe(FILE *out, const char *s, size_t len)
+{
+    return render_escape(out, s, len, 0);
+}
+
+/* render_line - one field of one line, newline and tab escaped too */
+int render_line(FILE *out, const char *s, size_t len)
+{
+    return render_escape(out, s, len, 1);
 }
 
 /* render_header - value of the first header field called name, or NULL */

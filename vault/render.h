@@ -18,6 +18,10 @@
 /* render_safe - write len octets of UTF-8 text with dangerous characters escaped */
 int render_safe(FILE *out, const char *s, size_t len);
 
+/* render_line - render_safe for one field of one line: newline and tab
+ *	escaped too, so that no value can start a line of its own */
+int render_line(FILE *out, const char *s, size_t len);
+
 /*
  * render_text - run text mode (UTF-8 output) on the message readable from
  *	fd and write its main header fields and body safely to out. 0,

@@ -38,6 +38,15 @@ static int request_blank(const char *s)
     return !s || !*s;
 }
 
+/* request_reason_bad - a control character in reason (request.h) */
+int request_reason_bad(const char *reason)
+{
+    for (const unsigned char *p = (const unsigned char *)reason; p && *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return 1;
+    return 0;
+}
+
 /* request_kind - "system" or "console" */
 static const char *request_kind(const vault_identity *who)
 {
@@ -50,6 +59,18 @@ static const char *request_group(const vault *v, unsigned role)
     if (role == IDENTITY_ROLE_APPROVE)
         return v->cfg.approver_group;
     return *v->cfg.requester_group ? v->cfg.requester_group : v->cfg.group;
+}
+
+/* request_no_role - why v->who lacks role, into why */
+static void request_no_role(const vault *v, unsigned role, char *why, size_t len)
+{
+    const char *what = role == IDENTITY_ROLE_APPROVE ? "decide on releases" : "ask for releases";
+    if (v->who.service)
+        snprintf(why, len, "%s is the vault's owner account, not a person: it may not %s; "
+                 "run the command through sudo as yourself", v->who.name, what);
+    else
+        snprintf(why, len, "%s may not %s (not a member of %s)", v->who.name, what,
+                 request_group(v, role));
 }
 
 /* request_commit - append the record of an open transaction, then commit
@@ -114,13 +135,14 @@ int request_create(vault *v, const char *id, const char *reason, long long *rid)
     identity_describe(&v->who, who, sizeof(who));
     snprintf(detail, sizeof(detail), "requester=%s", who);
     if (!(v->who.roles & IDENTITY_ROLE_REQUEST)) {
-        snprintf(why, sizeof(why), "%s may not ask for releases (not a member of %s)",
-                 v->who.name, request_group(v, IDENTITY_ROLE_REQUEST));
+        request_no_role(v, IDENTITY_ROLE_REQUEST, why, sizeof(why));
         code = VAULT_EPERM;
     } else if (request_blank(reason)) {
         snprintf(why, sizeof(why), "a request needs a --reason");
     } else if (strlen(reason) > RELEASE_REASON_MAX) {
         snprintf(why, sizeof(why), "reason too long (at most %d octets)", RELEASE_REASON_MAX);
+    } else if (request_reason_bad(reason)) {
+        snprintf(why, sizeof(why), "the reason holds control characters (one line of text)");
     } else if (it.nrcpts == 0) {
         snprintf(why, sizeof(why), "%s has no recipient to release to", it.id);
     }
@@ -304,8 +326,7 @@ int request_decide(vault *v, const char *ref, int approve, const char *reason,
     strbuf_printf(&b, "request=%lld decision=%s requester=%s approver=%s virus=%s",
                   r.rid, action, req, me, it.virus && *it.virus ? it.virus : "-");
     if (!(v->who.roles & IDENTITY_ROLE_APPROVE)) {
-        snprintf(why, sizeof(why), "%s may not decide on releases (not a member of %s)",
-                 v->who.name, request_group(v, IDENTITY_ROLE_APPROVE));
+        request_no_role(v, IDENTITY_ROLE_APPROVE, why, sizeof(why));
         code = VAULT_EPERM;
     } else if (strcmp(r.state, "pending") != 0) {
         snprintf(why, sizeof(why), "request %lld is %s already", r.rid, r.state);
@@ -314,6 +335,8 @@ int request_decide(vault *v, const char *ref, int approve, const char *reason,
                  "decide on it", r.rid, req, request_group(v, IDENTITY_ROLE_APPROVE));
     } else if (reason && strlen(reason) > RELEASE_REASON_MAX) {
         snprintf(why, sizeof(why), "reason too long (at most %d octets)", RELEASE_REASON_MAX);
+    } else if (request_reason_bad(reason)) {
+        snprintf(why, sizeof(why), "the reason holds control characters (one line of text)");
     } else if (approve && it.virus && *it.virus && (!confirm_virus || !reason)) {
         snprintf(why, sizeof(why), "%s contains the virus %s: approving its release needs "
                  "--confirm-virus and your own --reason", it.id, it.virus);

@@ -38,9 +38,17 @@ typedef struct request_info {
 typedef int (*request_cb)(const request_info *r, void *arg);
 
 /*
+ * request_reason_bad - 1 when a reason holds a control character (C0,
+ *	DEL or C1, newline and tab included): a reason is one line of the
+ *	request list and of the audit record, and a newline in it would
+ *	forge a line of `quarantine requests`
+ */
+int request_reason_bad(const char *reason);
+
+/*
  * request_create - ask for the release of item id, for reason; *rid gets
  *	the request's number. 0, or VAULT_EPERM (not a requester),
- *	VAULT_ENOTFOUND, VAULT_EREFUSED (no reason, nothing to release to,
+ *	VAULT_ENOTFOUND, VAULT_EREFUSED (no reason or a bad one, nothing to release to,
  *	already pending) or another VAULT_E* code, with vault_error(v).
  */
 int request_create(vault *v, const char *id, const char *reason, long long *rid);

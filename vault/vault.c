@@ -183,6 +183,60 @@ static int vault_meta_get(vault *v, const char *key, char *buf, size_t len)
     return rc;
 }
 
+/* vault_meta_pin - the meta value of key into out; when there is none and
+ *	want is given, want is recorded first (the first writer wins) */
+static int vault_meta_pin(vault *v, const char *key, const char *want, char *out, size_t len)
+{
+    int rc = vault_meta_get(v, key, out, len);
+    if (rc != SQLITE_OK || out[0] || !want)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v2(v->db, "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, want, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(v->db);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK)	/* another process may have been first */
+        rc = vault_meta_get(v, key, out, len);
+    return rc;
+}
+
+/*
+ * vault_groups - the requesters' and approvers' groups: recorded in the
+ *	index by the first open (unless verify, which records nothing), as
+ *	the audit log is, and from then on taken from there, so that a
+ *	configuration root owns but a caller picked under sudo cannot make
+ *	the caller an approver. v->cfg's group names point to the record.
+ */
+static int vault_groups(vault *v, int record, char *err, size_t errlen)
+{
+    const char *req = *v->cfg.requester_group ? v->cfg.requester_group : v->cfg.group;
+    const char *appr = v->cfg.approver_group;
+    if (strlen(req) >= VAULT_GROUP_SIZE || strlen(appr) >= VAULT_GROUP_SIZE) {
+        snprintf(err, errlen, "vault group name too long");
+        return VAULT_EFAIL;
+    }
+    int rc = vault_meta_pin(v, "requester_group", record ? req : NULL, v->req_group,
+                            sizeof(v->req_group));
+    if (rc == SQLITE_OK)
+        rc = vault_meta_pin(v, "approver_group", record ? appr : NULL, v->appr_group,
+                            sizeof(v->appr_group));
+    if (rc != SQLITE_OK)
+        return vault_db_error(v->db, rc, v->dbpath, "group record", v->cfg.busy_timeout_ms,
+                              err, errlen);
+    if (!v->req_group[0])	/* verify of a vault that has none recorded */
+        snprintf(v->req_group, sizeof(v->req_group), "%s", req);
+    if (!v->appr_group[0])
+        snprintf(v->appr_group, sizeof(v->appr_group), "%s", appr);
+    v->cfg.requester_group = v->req_group;
+    v->cfg.approver_group = v->appr_group;
+    return 0;
+}
+
 /*
  * vault_audit_path - the audit log the vault writes to. The first open
  *	records the configured path (made absolute) in the index; from then
@@ -203,16 +257,7 @@ static int vault_audit_path(vault *v, char *err, size_t errlen)
             snprintf(err, errlen, "audit log path %s too long", v->cfg.audit_log);
             return VAULT_EFAIL;
         }
-        sqlite3_stmt *st = NULL;
-        rc = sqlite3_prepare_v2(v->db, "INSERT OR IGNORE INTO meta (key, value) "
-                                "VALUES ('audit_log', ?1)", -1, &st, NULL);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(v->db);
-        sqlite3_finalize(st);
-        if (rc == SQLITE_OK)	/* another process may have been first */
-            rc = vault_meta_get(v, "audit_log", v->audit_path, sizeof(v->audit_path));
+        rc = vault_meta_pin(v, "audit_log", want, v->audit_path, sizeof(v->audit_path));
     }
     if (rc != SQLITE_OK)
         return vault_db_error(v->db, rc, v->dbpath, "audit log record", v->cfg.busy_timeout_ms,
@@ -223,10 +268,10 @@ static int vault_audit_path(vault *v, char *err, size_t errlen)
 /*
  * vault_key_load - read the audit key LOG.key (0600, the owner's; beside
  *	the chain it authenticates, so vaults that share a log share its
- *	key), or create it when missing; 1 when created, 0 when read, or a
- *	VAULT_E* code
+ *	key), or create it when missing unless create is 0 (then has_key
+ *	stays 0); 1 when created, 0 when read or missing, or a VAULT_E* code
  */
-static int vault_key_load(vault *v, char *err, size_t errlen)
+static int vault_key_load(vault *v, int create, char *err, size_t errlen)
 {
     if (strlen(v->audit_path) + 5 > sizeof(v->keypath)) {
         snprintf(err, errlen, "audit log path %s too long", v->audit_path);
@@ -254,6 +299,8 @@ static int vault_key_load(vault *v, char *err, size_t errlen)
             snprintf(err, errlen, "audit key %s: %s", v->keypath, strerror(errno));
             return VAULT_EPERM;
         }
+        if (!create)
+            return 0;
         fd = open(v->keypath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 && errno == EEXIST)
             continue;	/* another process was first */
@@ -363,12 +410,13 @@ int vault_open(const vault_config *c, int flags, vault **out, char *err, size_t 
         rc = 0;		/* created by the first append */
     if (rc < 0)
         goto fail_db;
+    if ((rc = vault_groups(v, !(flags & VAULT_OPEN_VERIFY), err, errlen)) < 0)
+        goto fail_db;
     identity_from_system(&v->who, v->owner);
-    identity_roles(&v->who, *c->requester_group ? c->requester_group : c->group,
-                   c->approver_group);
+    identity_roles(&v->who, v->req_group, v->appr_group);
     snprintf(v->actor, sizeof(v->actor), "%s", v->who.name);
     v->uid = v->who.uid;
-    int created = vault_key_load(v, err, errlen);
+    int created = vault_key_load(v, !(flags & VAULT_OPEN_VERIFY), err, errlen);
     if (created < 0) {
         rc = created;
         goto fail_db;

@@ -58,6 +58,7 @@
 #define VAULT_ID_SIZE		18	/* "YYYYMMDD-XXXXXXXX" + NUL */
 #define VAULT_ERR_SIZE		512	/* one error line */
 #define VAULT_PATH_SIZE		4096
+#define VAULT_GROUP_SIZE	256	/* a group name recorded in the index */
 #define VAULT_FIELD_MAX		2048	/* sender, subject, ... kept in the index */
 #define VAULT_RCPTS_MAX		1000	/* recipients kept per item */
 #define VAULT_ID_TRIES		8	/* new random IDs tried on a collision */
@@ -151,13 +152,16 @@ void vault_config_defaults(vault_config *c);
 int vault_config_check(const vault_config *c, char *err, size_t errlen);
 
 #define VAULT_OPEN_CREATE	1	/* create the directory and index if missing */
+#define VAULT_OPEN_VERIFY	2	/* to check it: create nothing, not even the key */
 
 /*
  * vault_open - check the vault's permissions (directory not a symlink,
  *	owned by the owner, group = the configured group, nothing for
  *	others, no group write; index 0600) and open its index. With
  *	VAULT_OPEN_CREATE a missing directory is created (mode 2750,
- *	configured group) and the schema installed. Returns 0 and *out,
+ *	configured group) and the schema installed. A missing audit key is
+ *	created (and recorded) unless VAULT_OPEN_VERIFY: then
+ *	vault_audit_key is NULL, for the verifier to judge. Returns 0 and *out,
  *	or a VAULT_E* code with one line in err.
  */
 int vault_open(const vault_config *c, int flags, vault **out, char *err, size_t errlen);

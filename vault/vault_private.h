@@ -23,6 +23,8 @@ struct vault {
     vault_identity who;		/* the acting person */
     char	dbpath[VAULT_PATH_SIZE];
     char	audit_path[VAULT_PATH_SIZE];	/* as recorded in the index */
+    char	req_group[VAULT_GROUP_SIZE];	/* requesters' group, as recorded */
+    char	appr_group[VAULT_GROUP_SIZE];	/* approvers' group, as recorded */
     char	keypath[VAULT_PATH_SIZE];
     unsigned char key[AUDIT_KEY_SIZE];
     int		has_key;

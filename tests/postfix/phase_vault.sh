@@ -103,7 +103,38 @@ phase_vault_people() {
     runuser -u "$owner" -- env SUDO_UID="$(id -u mugaitest-alice)" SUDO_USER=mugaitest-alice \
         "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" approve "$rb" > "$T/out" 2>&1 \
         && bad "vault: the vault's owner approved as alice through its environment"
-    grep -q "^mugai: $owner may not decide" "$T/out" || bad "vault: owner as alice: $(cat "$T/out")"
+    grep -q "^mugai: $owner is the vault's owner account, not a person" "$T/out" \
+        || bad "vault: owner as alice: $(cat "$T/out")"
+    # the vault's owner is no person, however one becomes it (setpriv
+    # here; a sudo killed after the start looks the same): it asks for
+    # nothing and decides nothing, and no request is recorded
+    nreq() { runuser -u "$owner" -- sqlite3 "$T/vault/index.sqlite" "SELECT count(*) FROM requests"; }
+    n0=$(nreq)
+    setpriv --reuid="$owner" --regid="$(id -g "$owner")" --init-groups \
+        "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" request "$aid" --reason owner > "$T/out" 2>&1
+    [ $? = 77 ] || bad "vault: the vault's owner (setpriv) could ask for a release: $(cat "$T/out")"
+    grep -q "not a person" "$T/out" || bad "vault: owner request: $(cat "$T/out")"
+    for d in approve deny; do
+        setpriv --reuid="$owner" --regid="$(id -g "$owner")" --init-groups \
+            "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" $d "$rb" > "$T/out" 2>&1
+        [ $? = 77 ] || bad "vault: the vault's owner (setpriv) could $d: $(cat "$T/out")"
+    done
+    [ "$(nreq)" = "$n0" ] || bad "vault: the vault's owner's request was recorded"
+    [ "$(runuser -u "$owner" -- sqlite3 "$T/vault/index.sqlite" \
+        "SELECT state FROM requests WHERE rid = $rb")" = pending ] \
+        || bad "vault: the vault's owner decided request $rb"
+    # a reason is one line: a newline would forge a line of the request list
+    nl='forged
+999  20990101-FORGED00  2099-01-01 00:00:00  approved  mugaitest-bob'
+    for r in "$nl" "$(printf 'esc\033[2J')" "$(printf 'tab\there')"; do
+        as mugaitest-alice quarantine -c "$MUGAI_CONF" request "$aid" --reason "$r" > "$T/out" 2>&1
+        [ $? = 64 ] || bad "vault: a reason with a control character was taken: $(cat "$T/out")"
+        grep -q "one line of text" "$T/out" || bad "vault: control reason: $(cat "$T/out")"
+    done
+    as mugaitest-bob quarantine -c "$MUGAI_CONF" deny "$rb" --reason "$nl" > "$T/out" 2>&1
+    [ $? = 64 ] || bad "vault: a decision reason with a newline was taken: $(cat "$T/out")"
+    as mugaitest-alice quarantine -c "$MUGAI_CONF" requests --all > "$T/out" 2>&1
+    grep -q FORGED "$T/out" && bad "vault: a forged line in the request list"
     # neither eve nor alice (no approver) may decide
     as mugaitest-eve quarantine -c "$MUGAI_CONF" deny "$rb" > "$T/out" 2>&1
     [ $? = 77 ] || bad "vault: eve could decide on a request: $(cat "$T/out")"
@@ -153,6 +184,11 @@ phase_vault_people() {
     as mugaitest-alice quarantine -c "$T/alice.conf" list > "$T/out" 2>&1 \
         || bad "vault: list with a root-owned config failed: $(cat "$T/out")"
     [ -e "$T/alice-audit.log" ] && bad "vault: a config moved the audit log"
+    # nor makes alice an approver: the groups are the ones the vault recorded
+    sed -i "s|^approver_group = .*|approver_group = $vgroup|" "$T/alice.conf"
+    as mugaitest-alice quarantine -c "$T/alice.conf" deny "$rb" > "$T/out" 2>&1
+    [ $? = 77 ] || bad "vault: a root-owned config made alice an approver: $(cat "$T/out")"
+    grep -q "not a member of $VAULT_APPROVERS" "$T/out" || bad "vault: alice's groups: $(cat "$T/out")"
     [ "$(wc -l < "$alog")" -gt "$before" ] || bad "vault: the audit log did not grow"
     say "vault: requester cannot approve, outsiders refused, --audit-log/-c/--vault-dir side doors closed"
 }
@@ -184,7 +220,31 @@ phase_vault_evidence() {
     grep -q "not authenticated" "$T/verify" || bad "vault: rewritten chain: $(cat "$T/verify")"
     cp -p "$T/audit.keep" "$alog"; cp -p "$T/audit.head.keep" "$alog.head"
     av || bad "vault: the restored chain does not verify: $(cat "$T/verify")"
-    say "vault: deleted releases rows, a cleared virus flag and a chain rewritten without the key are found"
+    # the key deleted: verify makes no new one, and fails
+    key=$alog.key
+    mv "$key" "$T/audit.key.keep"
+    av && bad "vault: audit verify passed without the audit key"
+    grep -q "audit key .* is missing" "$T/verify" || bad "vault: no key: $(cat "$T/verify")"
+    [ -e "$key" ] && bad "vault: audit verify created an audit key"
+    # another open makes a new key: a second audit-key record, found
+    "$cli" quarantine -c "$MUGAI_CONF" list > /dev/null 2>&1
+    [ -e "$key" ] || bad "vault: opening the vault made no new audit key"
+    av && bad "vault: a replaced audit key went unnoticed"
+    grep -q "second audit key" "$T/verify" || bad "vault: new key: $(cat "$T/verify")"
+    rm -f "$key"; mv "$T/audit.key.keep" "$key"
+    cp -p "$T/audit.keep" "$alog"; cp -p "$T/audit.head.keep" "$alog.head"
+    av || bad "vault: the restored key does not verify: $(cat "$T/verify")"
+    # an index that cannot be opened (mode 0640) fails verify for the owner and root
+    chmod 0640 "$db"
+    av; r1=$?
+    "$cli" audit -c "$MUGAI_CONF" verify > "$T/verify.root" 2>&1; r2=$?
+    chmod 0600 "$db"
+    [ "$r1" = 1 ] && grep -q "cannot be checked" "$T/verify" \
+        || bad "vault: verify (owner) with an index it cannot open: $r1 $(cat "$T/verify")"
+    [ "$r2" = 1 ] && grep -q "cannot be checked" "$T/verify.root" \
+        || bad "vault: verify (root) with an index it cannot open: $r2 $(cat "$T/verify.root")"
+    av || bad "vault: the restored index mode does not verify: $(cat "$T/verify")"
+    say "vault: deleted releases rows, a cleared virus flag, a chain rewritten without the key, a deleted or replaced key and an index verify cannot open are found"
 }
 
 # reply - send file $2 to $1@lgwan.test as it is; print "CODE TEXT" of the end of data

@@ -269,6 +269,33 @@ static void test_keyed_head(void **state)
     assert_int_equal(rep.problem, AUDIT_FORGED);
 }
 
+/* A chain has one audit key: a second audit-key record (the key file
+ * deleted and made anew, whose MACs would vouch for anything) is a
+ * break; the text of it in a detail is not. */
+static void test_second_key(void **state)
+{
+    audit_fixture *f = *state;
+    unsigned char key[AUDIT_KEY_SIZE], other[AUDIT_KEY_SIZE];
+    char path[160], err[512];
+    audit_report rep;
+    memset(key, 0x5a, sizeof(key));
+    memset(other, 0xa5, sizeof(other));
+    snprintf(path, sizeof(path), "%s/keyed.log", f->dir);
+    audit_keyed(path, NULL, 2, "x");
+    assert_int_equal(audit_append(path, (gid_t)-1, key, "mugai", 110, "audit-key", "",
+                                  "created", 1000, err, sizeof(err)), 0);
+    audit_keyed(path, key, 1, "\",\"action\":\"audit-key\"");
+    assert_int_equal(audit_verify(path, key, &rep), 0);
+    assert_int_equal(rep.key_seq, 3);
+    assert_int_equal(audit_append(path, (gid_t)-1, other, "mugai", 110, "audit-key", "",
+                                  "created", 1000, err, sizeof(err)), 0);
+    assert_int_equal(audit_verify(path, other, &rep), 1);
+    assert_int_equal(rep.problem, AUDIT_FORGED);
+    assert_int_equal(rep.seq, 5);
+    assert_true(strstr(rep.what, "second audit key") != NULL);
+    assert_int_equal(audit_verify(path, NULL, &rep), 1);
+}
+
 /* The whole chain rewritten by someone who can write the log and its
  * head but not read the key: a consistent chain, head and all, that
  * no longer says there was a virus. */
@@ -342,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_escaping_and_continue, audit_setup, audit_teardown),
         cmocka_unit_test_setup_teardown(test_incomplete_tail_refused, audit_setup, audit_teardown),
         cmocka_unit_test(test_missing_log),
+        cmocka_unit_test_setup_teardown(test_second_key, audit_setup, audit_teardown),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

@@ -68,6 +68,32 @@ static void test_id_format(void **state)
     assert_int_equal(vault_id_parse("20250401-7KQ2M9TX'; DROP", norm), -1);
 }
 
+/* render_line - a field of one line cannot start another: a decoded
+ * Subject or a reason with a newline, tab, ESC or NEL is escaped, and
+ * Japanese text comes through as it is; render_safe keeps newlines */
+static void test_render_line(void **state)
+{
+    (void)state;
+    static const char in[] = "件名\n20990101-FORGED00  x\t\x1b[2J\xc2\x85" "end";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    assert_non_null(mem);
+    assert_int_equal(render_line(mem, in, strlen(in)), 0);
+    fclose(mem);
+    assert_null(strchr(buf, '\n'));
+    assert_null(strchr(buf, '\t'));
+    assert_null(strchr(buf, 0x1b));
+    assert_string_equal(buf, "件名<U+000A>20990101-FORGED00  x<U+0009><U+001B>[2J<U+0085>end");
+    free(buf);
+    buf = NULL;
+    assert_non_null(mem = open_memstream(&buf, &len));
+    assert_int_equal(render_safe(mem, in, strlen(in)), 0);
+    fclose(mem);
+    assert_non_null(strchr(buf, '\n'));
+    free(buf);
+}
+
 static void test_round_trip(void **state)
 {
     tv_fixture *f = *state;
@@ -464,6 +490,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_id_format),
+        cmocka_unit_test(test_render_line),
         cmocka_unit_test(test_config_check),
         cmocka_unit_test_setup_teardown(test_round_trip, tv_setup, tv_teardown),
         cmocka_unit_test_setup_teardown(test_altered_original, tv_setup, tv_teardown),
