@@ -23,7 +23,12 @@
 sidedoor_probe() {
     who=$1; shift
     if [ "$who" = - ]; then python3 tests/postfix/lgwan_probe.py 10226 "$@"
-    else runuser -u "$who" -- python3 tests/postfix/lgwan_probe.py 10226 "$@"; fi
+    else
+        # a copy the user can read: the source tree may be closed to them
+        install -d -m 0755 "$T/bin"
+        install -m 0644 tests/postfix/lgwan_probe.py "$T/bin/lgwan_probe.py"
+        (cd "$T" && runuser -u "$who" -- python3 "$T/bin/lgwan_probe.py" 10226 "$@")
+    fi
 }
 
 # sidedoor_refused - an attempt ($1 names it) must be refused: sidedoor_refused WHAT WHO ARGS...

@@ -19,6 +19,9 @@
 VAULT_PEOPLE="mugaitest-alice mugaitest-bob mugaitest-eve"
 VAULT_APPROVERS=mugaitest-approvers
 VAULT_SUDOERS=/etc/sudoers.d/mugaitest-vault
+# the command the test users run: a copy outside the source tree, which
+# may be closed to them (a clone in /root, mode 0700)
+VAULT_MUGAI=$T/bin/mugai
 
 # vault_people_remove - the test users, their group and sudo rule, gone
 vault_people_remove() {
@@ -32,7 +35,7 @@ vault_people_remove() {
 
 # vault_people OWNER GROUP - alice may ask (GROUP), bob may ask and
 # approve (GROUP and the approvers' group), eve is in no group; sudo lets
-# each run build/mugai as OWNER, as a site's rule would
+# each run a copy of build/mugai as OWNER, as a site's rule would
 vault_people() {
     vault_people_remove
     groupadd --system "$VAULT_APPROVERS" || return 1
@@ -41,8 +44,10 @@ vault_people() {
         useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
             ${g:+-G "$g"} "$u" || return 1
     done
-    printf '%s ALL=(%s) NOPASSWD: %s/build/mugai\n' "$(echo $VAULT_PEOPLE | tr ' ' ,)" "$1" \
-        "$ROOT" > "$VAULT_SUDOERS.new"
+    install -d -m 0755 "$T/bin"
+    install -m 0755 "$ROOT/build/mugai" "$VAULT_MUGAI" || return 1
+    printf '%s ALL=(%s) NOPASSWD: %s\n' "$(echo $VAULT_PEOPLE | tr ' ' ,)" "$1" \
+        "$VAULT_MUGAI" > "$VAULT_SUDOERS.new"
     chmod 0440 "$VAULT_SUDOERS.new"
     visudo -cqf "$VAULT_SUDOERS.new" && mv "$VAULT_SUDOERS.new" "$VAULT_SUDOERS"
 }
@@ -50,7 +55,7 @@ vault_people() {
 # as USER ARGS... - `mugai ARGS` run by USER through sudo as the vault's owner
 as() {
     u=$1; shift
-    runuser -u "$u" -- sudo -n -u "$owner" "$ROOT/build/mugai" "$@"
+    (cd "$T" && runuser -u "$u" -- sudo -n -u "$owner" "$VAULT_MUGAI" "$@")
 }
 
 # request_no FILE - the request number printed by `quarantine request`
@@ -95,13 +100,13 @@ phase_vault_people() {
         && bad "vault: bob approved his own request"
     grep -q "was made by mugaitest-bob" "$T/out" || bad "vault: self-approval: $(cat "$T/out")"
     runuser -u mugaitest-bob -- env SUDO_UID="$(id -u mugaitest-alice)" SUDO_USER=mugaitest-alice \
-        sudo -n -u "$owner" "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" approve "$rb" \
+        sudo -n -u "$owner" "$VAULT_MUGAI" quarantine -c "$MUGAI_CONF" approve "$rb" \
         > "$T/out" 2>&1 && bad "vault: bob approved his own request claiming to be alice"
     grep -q "was made by mugaitest-bob" "$T/out" || bad "vault: bob as alice: $(cat "$T/out")"
     # an environment is no identity: the vault's owner run directly (not
     # by sudo) with SUDO_UID set is still itself
     runuser -u "$owner" -- env SUDO_UID="$(id -u mugaitest-alice)" SUDO_USER=mugaitest-alice \
-        "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" approve "$rb" > "$T/out" 2>&1 \
+        "$VAULT_MUGAI" quarantine -c "$MUGAI_CONF" approve "$rb" > "$T/out" 2>&1 \
         && bad "vault: the vault's owner approved as alice through its environment"
     grep -q "^mugai: $owner is the vault's owner account, not a person" "$T/out" \
         || bad "vault: owner as alice: $(cat "$T/out")"
@@ -111,12 +116,12 @@ phase_vault_people() {
     nreq() { runuser -u "$owner" -- sqlite3 "$T/vault/index.sqlite" "SELECT count(*) FROM requests"; }
     n0=$(nreq)
     setpriv --reuid="$owner" --regid="$(id -g "$owner")" --init-groups \
-        "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" request "$aid" --reason owner > "$T/out" 2>&1
+        "$VAULT_MUGAI" quarantine -c "$MUGAI_CONF" request "$aid" --reason owner > "$T/out" 2>&1
     [ $? = 77 ] || bad "vault: the vault's owner (setpriv) could ask for a release: $(cat "$T/out")"
     grep -q "not a person" "$T/out" || bad "vault: owner request: $(cat "$T/out")"
     for d in approve deny; do
         setpriv --reuid="$owner" --regid="$(id -g "$owner")" --init-groups \
-            "$ROOT/build/mugai" quarantine -c "$MUGAI_CONF" $d "$rb" > "$T/out" 2>&1
+            "$VAULT_MUGAI" quarantine -c "$MUGAI_CONF" $d "$rb" > "$T/out" 2>&1
         [ $? = 77 ] || bad "vault: the vault's owner (setpriv) could $d: $(cat "$T/out")"
     done
     [ "$(nreq)" = "$n0" ] || bad "vault: the vault's owner's request was recorded"
